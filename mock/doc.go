@@ -1,0 +1,27 @@
+// Package mock is a fake Linnworks API for tests: every request it receives and
+// every response it sends is validated against the OpenAPI document embedded in
+// package gen, so a client that sends what Linnworks would refuse fails here too.
+//
+// A Server answers in process through Client (an *http.Client over an in-memory
+// transport, no sockets) or over real HTTP through Handler. It issues sessions
+// from Auth_AuthorizeByApplication for the Credentials it accepts, expires them
+// after an idle timeout, enforces each operation's x-linnworks-rate-limit per
+// session, and answers every other operation with a deterministic example
+// synthesised from the operation's response schema unless a test stubs it.
+//
+// Each request goes through these steps, in order:
+//
+//  1. Route on method and path: unknown path → 404, known path with another method → 405.
+//  2. Count the call (Calls).
+//  3. Injected delay (DelayNext), honouring the request context and virtual time.
+//  4. Injected failure (FailNext): the status is answered at once, without validation.
+//  5. Request validation (security first): a missing, unknown or idle session → 401;
+//     any other violation → 400 whose Message names each parameter or field and the rule.
+//  6. Rate limit of the session and operation → 429 with Retry-After.
+//  7. The answer: the built-in session issuer for Auth_AuthorizeByApplication, a stub
+//     (Stub), or the synthesised example.
+//  8. Response validation: an answer that breaks the document becomes a 500 whose
+//     Message states the violation.
+//
+// Errors use Linnworks' body {"Code":null,"Message":"..."}.
+package mock

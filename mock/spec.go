@@ -1,0 +1,231 @@
+package mock
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"sort"
+	"strconv"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/legacy"
+
+	"github.com/linnworks-go/linnworks/gen"
+)
+
+// rateLimitExtension is the operation extension that states Linnworks' calls per minute.
+const rateLimitExtension = "x-linnworks-rate-limit"
+
+// uuidPattern is what Linnworks (a .NET Guid) accepts for format uuid. kin-openapi does
+// not check the uuid format by default; the mock does, per validation, without touching
+// kin-openapi's global format registry.
+const uuidPattern = `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`
+
+// embeddedSpec parses, validates and compiles the embedded document once per process.
+// gen.GetSpec re-parses on every call; the compiled form is read-only once built, so
+// every Server shares it.
+var embeddedSpec = sync.OnceValues(func() (*spec, error) {
+	doc, err := gen.GetSpec()
+	if err != nil {
+		return nil, fmt.Errorf("mock: loading the embedded OpenAPI document: %w", err)
+	}
+	return compile(doc)
+})
+
+// spec is an OpenAPI document compiled for serving: router, validation options and
+// one operation record per operationId. It is never modified after compile.
+type spec struct {
+	doc     *openapi3.T
+	router  routers.Router
+	byID    map[string]*operation
+	byOp    map[*openapi3.Operation]*operation
+	ids     []string // sorted operationIds
+	schemaV []openapi3.SchemaValidationOption
+}
+
+// operation is what the mock knows about one operation of the document.
+type operation struct {
+	id        string
+	method    string
+	path      string
+	rateLimit int  // calls per minute; 0 means none stated
+	secured   bool // needs a session
+
+	// The synthesised answer: the lowest 2xx status of the operation, its JSON body
+	// (nil when the status has no content) or the reason none could be built.
+	status      int
+	body        []byte
+	contentType string
+	synthErr    error
+}
+
+// compile builds the router and the operation records of doc. The router is built
+// from a shallow copy of doc without servers, so it routes on method and path only,
+// whatever host the mock is reached at.
+//
+// The router is kin-openapi's legacy router: it matches through a path tree, where
+// the gorillamux router scans every route (see BenchmarkRouters).
+func compile(doc *openapi3.T) (*spec, error) {
+	routed := *doc
+	routed.Servers = nil
+	router, err := legacy.NewRouter(&routed, openapi3.EnableSchemaFormatValidation())
+	if err != nil {
+		return nil, fmt.Errorf("mock: building the router: %w", err)
+	}
+	s := &spec{
+		doc:    &routed,
+		router: router,
+		byID:   make(map[string]*operation),
+		byOp:   make(map[*openapi3.Operation]*operation),
+		schemaV: []openapi3.SchemaValidationOption{
+			openapi3.WithStringFormatValidator("uuid", openapi3.NewRegexpFormatValidator(uuidPattern)),
+			openapi3.DisableSchemaErrorDetails(),
+		},
+	}
+	for path, item := range routed.Paths.Map() {
+		for method, op := range item.Operations() {
+			if op.OperationID == "" {
+				return nil, fmt.Errorf("mock: %s %s has no operationId", method, path)
+			}
+			if prev, dup := s.byID[op.OperationID]; dup {
+				return nil, fmt.Errorf("mock: operationId %q is used by %s %s and %s %s",
+					op.OperationID, prev.method, prev.path, method, path)
+			}
+			o := &operation{id: op.OperationID, method: method, path: path}
+			o.rateLimit, err = rateLimitOf(op)
+			if err != nil {
+				return nil, err
+			}
+			security := op.Security
+			if security == nil {
+				security = &routed.Security
+			}
+			o.secured = len(*security) > 0
+			o.status, o.body, o.contentType, o.synthErr = s.synthesise(op)
+			s.byID[o.id] = o
+			s.byOp[op] = o
+			s.ids = append(s.ids, o.id)
+		}
+	}
+	sort.Strings(s.ids)
+	return s, nil
+}
+
+// rateLimitOf reads the operation's x-linnworks-rate-limit (calls per minute).
+func rateLimitOf(op *openapi3.Operation) (int, error) {
+	v, ok := op.Extensions[rateLimitExtension]
+	if !ok {
+		return 0, nil
+	}
+	var n float64
+	switch x := v.(type) {
+	case float64:
+		n = x
+	case int:
+		n = float64(x)
+	case json.Number:
+		f, err := x.Float64()
+		if err != nil {
+			return 0, fmt.Errorf("mock: %s: %s %q is not a number", op.OperationID, rateLimitExtension, x)
+		}
+		n = f
+	case string:
+		f, err := strconv.ParseFloat(x, 64)
+		if err != nil {
+			return 0, fmt.Errorf("mock: %s: %s %q is not a number", op.OperationID, rateLimitExtension, x)
+		}
+		n = f
+	default:
+		return 0, fmt.Errorf("mock: %s: %s has type %T, want a number", op.OperationID, rateLimitExtension, v)
+	}
+	if n < 1 || n != float64(int(n)) {
+		return 0, fmt.Errorf("mock: %s: %s is %v, want a whole number ≥ 1", op.OperationID, rateLimitExtension, n)
+	}
+	return int(n), nil
+}
+
+// synthesise builds the default answer of op: its lowest 2xx status and an example
+// body valid for that status' JSON schema.
+func (s *spec) synthesise(op *openapi3.Operation) (status int, body []byte, contentType string, err error) {
+	status = 0
+	for key := range op.Responses.Map() {
+		n, convErr := strconv.Atoi(key)
+		if convErr != nil || n < 200 || n > 299 {
+			continue
+		}
+		if status == 0 || n < status {
+			status = n
+		}
+	}
+	if status == 0 {
+		return 0, nil, "", fmt.Errorf("the document declares no 2xx response for %s", op.OperationID)
+	}
+	resp := op.Responses.Status(status)
+	if resp == nil || resp.Value == nil || len(resp.Value.Content) == 0 {
+		return status, nil, "", nil
+	}
+	mt := resp.Value.Content.Get("application/json")
+	if mt == nil {
+		return status, nil, "", fmt.Errorf("response %d of %s has no application/json content", status, op.OperationID)
+	}
+	if mt.Schema == nil {
+		return status, []byte("{}"), jsonContentType, nil
+	}
+	v := exampleOf(mt.Schema, forResponse)
+	if err := mt.Schema.Value.VisitJSON(v, append([]openapi3.SchemaValidationOption{openapi3.VisitAsResponse()}, s.schemaV...)...); err != nil {
+		return status, nil, "", fmt.Errorf("the example synthesised for response %d of %s is invalid: %s", status, op.OperationID, describeSchemaErr("", err))
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return status, nil, "", fmt.Errorf("encoding the example for %s: %w", op.OperationID, err)
+	}
+	return status, b, jsonContentType, nil
+}
+
+// jsonContentType is the Content-Type of every JSON answer of the mock.
+const jsonContentType = "application/json; charset=utf-8"
+
+// options returns the openapi3filter options of one request. authenticate runs the
+// security check, which openapi3filter performs before anything else.
+func (s *spec) options(authenticate openapi3filter.AuthenticationFunc) *openapi3filter.Options {
+	return &openapi3filter.Options{
+		AuthenticationFunc:      authenticate,
+		SkipSettingDefaults:     true,
+		MultiError:              true,
+		IncludeResponseStatus:   true,
+		SchemaValidationOptions: s.schemaV,
+	}
+}
+
+// findRoute routes r, mapping router errors to 404 and 405.
+func (s *spec) findRoute(r *http.Request) (*routers.Route, map[string]string, *operation, int, string) {
+	route, params, err := s.router.FindRoute(r)
+	if err != nil {
+		var re *routers.RouteError
+		if errors.As(err, &re) && re.Reason == routers.ErrMethodNotAllowed.Error() {
+			return nil, nil, nil, http.StatusMethodNotAllowed,
+				fmt.Sprintf("The requested resource does not support http method '%s'.", r.Method)
+		}
+		return nil, nil, nil, http.StatusNotFound,
+			fmt.Sprintf("No HTTP resource was found that matches the request URI '%s'.", r.URL.Path)
+	}
+	return route, params, s.byOp[route.Operation], 0, ""
+}
+
+// compileForOption compiles a caller-supplied document (WithSpec).
+func compileForOption(doc *openapi3.T) (*spec, error) {
+	if doc == nil {
+		return nil, fmt.Errorf("mock: WithSpec: document is nil")
+	}
+	return compile(doc)
+}
+
+// matchesUUID reports whether v looks like a uuid the way the mock validates them.
+func matchesUUID(v string) bool { return uuidRE.MatchString(v) }
+
+var uuidRE = regexp.MustCompile(uuidPattern)
