@@ -1,0 +1,172 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/linnworks-go/linnworks/authn"
+	"github.com/linnworks-go/linnworks/gen"
+	"github.com/linnworks-go/linnworks/mock"
+)
+
+// Environment variables read by auth and call.
+const (
+	envApplicationID     = "LINNWORKS_APPLICATION_ID"
+	envApplicationSecret = "LINNWORKS_APPLICATION_SECRET"
+	envToken             = "LINNWORKS_TOKEN"
+	envAuthServer        = "LINNWORKS_AUTH_SERVER"
+)
+
+// credFlags are the flags that override the credential variables. There is deliberately
+// no flag for the application secret: it would land in shell history.
+type credFlags struct {
+	applicationID string
+	token         string
+	authServer    string
+}
+
+func (f *credFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.applicationID, "application-id", "", "application id (default $"+envApplicationID+")")
+	fs.StringVar(&f.token, "token", "", "installation token (default $"+envToken+"); visible in shell history, prefer the variable")
+	fs.StringVar(&f.authServer, "auth-server", "", "authorization server base URL (default $"+envAuthServer+", else https://api.linnworks.net)")
+}
+
+// backend is where auth and call send requests: the session source and the transport
+// under it, exactly as package linnworks wires them for a Go service.
+type backend struct {
+	src        *authn.Source
+	transport  gen.HttpRequestDoer // the client under the 401-retrying doer
+	authServer string              // base URL requests are built against (the Auth host)
+}
+
+// newBackend resolves the credentials (flags over environment) and builds the session
+// source. With no credentials at all it uses an in-process mock and says so on stderr;
+// with some but not all it is a usage error naming what is missing. No network is used.
+func newBackend(s *streams, f *credFlags, cat *catalog) (*backend, error) {
+	creds := authn.Credentials{
+		ApplicationID:     firstNonEmpty(f.applicationID, s.getenv(envApplicationID)),
+		ApplicationSecret: s.getenv(envApplicationSecret),
+		Token:             firstNonEmpty(f.token, s.getenv(envToken)),
+	}
+	authServer := firstNonEmpty(f.authServer, s.getenv(envAuthServer))
+	if f.token != "" {
+		fmt.Fprintf(s.stderr, "linnworks: warning: --token is visible in shell history and process lists; prefer %s\n", envToken)
+	}
+
+	if creds.ApplicationID == "" && creds.ApplicationSecret == "" && creds.Token == "" {
+		if authServer != "" {
+			return nil, usageErr("an authorization server is set (%s or --auth-server) but no credentials: set %s, %s and %s",
+				envAuthServer, envApplicationID, envApplicationSecret, envToken)
+		}
+		m := mock.New()
+		client := m.Client()
+		src, err := authn.NewSource(m.Credentials(), authn.WithHTTPClient(client))
+		if err != nil {
+			return nil, fmt.Errorf("setting up the in-process mock: %w", err)
+		}
+		fmt.Fprintf(s.stderr, "linnworks: no credentials set (%s, %s, %s): using the in-process mock\n",
+			envApplicationID, envApplicationSecret, envToken)
+		return &backend{src: src, transport: client, authServer: cat.authServer}, nil
+	}
+
+	var missing []string
+	if creds.ApplicationID == "" {
+		missing = append(missing, envApplicationID+" (or --application-id)")
+	}
+	if creds.ApplicationSecret == "" {
+		missing = append(missing, envApplicationSecret)
+	}
+	if creds.Token == "" {
+		missing = append(missing, envToken+" (or --token)")
+	}
+	if len(missing) > 0 {
+		return nil, usageErr("missing credentials: set %s (or none of the three to use the in-process mock)", strings.Join(missing, " and "))
+	}
+
+	transport := &http.Client{}
+	opts := []authn.Option{authn.WithHTTPClient(transport)}
+	base := cat.authServer
+	if authServer != "" {
+		u, err := checkAuthServer(authServer)
+		if err != nil {
+			return nil, err
+		}
+		base = strings.TrimRight(u.String(), "/")
+		opts = append(opts, authn.WithAuthServer(base), authn.WithTrustedServer(trustAlso(u)))
+	}
+	src, err := authn.NewSource(creds, opts...)
+	if err != nil {
+		return nil, usageErr("%w", err)
+	}
+	return &backend{src: src, transport: transport, authServer: base}, nil
+}
+
+// checkAuthServer accepts an https URL, or plain http to this machine only (a local
+// `linnworks mock`): credentials must not cross a network in clear text.
+func checkAuthServer(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || u.User != nil || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+		return nil, usageErr("auth server %q: want a base URL like https://api.linnworks.net or http://127.0.0.1:8080", raw)
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if !isLoopback(u.Hostname()) {
+			return nil, usageErr("auth server %q: plain http only to this machine (localhost, 127.0.0.1, ::1); use https", raw)
+		}
+	default:
+		return nil, usageErr("auth server %q: scheme must be https (or http on this machine)", raw)
+	}
+	u.Path = ""
+	return u, nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// trustAlso extends the default trust check (https on linnworks.net) to the chosen auth
+// server's own scheme and host, where a mock also serves the sessions it issues.
+func trustAlso(auth *url.URL) func(*url.URL) bool {
+	return func(u *url.URL) bool {
+		if authn.IsLinnworksServer(u) {
+			return true
+		}
+		return u != nil && u.User == nil && strings.EqualFold(u.Scheme, auth.Scheme) && strings.EqualFold(u.Host, auth.Host)
+	}
+}
+
+// send retargets req (built against the document's server) to the backend's auth server
+// and sends it through the session editor and the 401-retrying doer, as a Go service's
+// gen client does: EditRequest leaves the Auth operations alone and routes the others
+// to the session's Server.
+func (b *backend) send(ctx context.Context, req *http.Request) (*http.Response, error) {
+	base, err := url.Parse(b.authServer)
+	if err != nil {
+		return nil, fmt.Errorf("auth server: %w", err)
+	}
+	req.URL.Scheme, req.URL.Host = base.Scheme, base.Host
+	req.Host = ""
+	if err := b.src.EditRequest(ctx, req); err != nil {
+		return nil, err
+	}
+	return b.src.Doer(b.transport).Do(req)
+}
+
+func firstNonEmpty(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

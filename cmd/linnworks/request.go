@@ -1,0 +1,248 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+)
+
+// readData returns the request body named by --data: literal JSON, @file, or - for stdin.
+// It must be one JSON document.
+func readData(arg string, stdin io.Reader) ([]byte, error) {
+	var data []byte
+	var from string
+	switch {
+	case arg == "-":
+		from = "standard input"
+		b, err := io.ReadAll(stdin)
+		if err != nil {
+			return nil, usageErr("--data -: reading standard input: %w", err)
+		}
+		data = b
+	case strings.HasPrefix(arg, "@"):
+		from = arg[1:]
+		b, err := os.ReadFile(from)
+		if err != nil {
+			return nil, usageErr("--data %s: %w", arg, err)
+		}
+		data = b
+	default:
+		from = "the --data value"
+		data = []byte(arg)
+	}
+	data = bytes.TrimSpace(data)
+	if len(data) == 0 {
+		return nil, usageErr("--data: %s is empty; a request body is one JSON document", from)
+	}
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&v); err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return nil, usageErr("--data: %s is not valid JSON: %v (at byte %d)", from, err, se.Offset)
+		}
+		return nil, usageErr("--data: %s is not valid JSON: %v", from, err)
+	}
+	if dec.More() {
+		return nil, usageErr("--data: %s holds more than one JSON document", from)
+	}
+	return data, nil
+}
+
+// queryValues parses repeated --query k=v flags against the operation's query parameters.
+// Names are matched ignoring case and sent with the document's spelling.
+func queryValues(op *operation, pairs []string) (url.Values, error) {
+	var known []string
+	byFold := map[string]string{}
+	for _, p := range op.parameters() {
+		if p.In == openapi3.ParameterInQuery {
+			known = append(known, p.Name)
+			byFold[strings.ToLower(p.Name)] = p.Name
+		}
+	}
+	slices.Sort(known)
+	q := url.Values{}
+	for _, kv := range pairs {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return nil, usageErr("--query %q: want name=value", kv)
+		}
+		name, ok := byFold[strings.ToLower(k)]
+		if !ok {
+			takes := "none"
+			if len(known) > 0 {
+				takes = strings.Join(known, ", ")
+			}
+			return nil, usageErr("unknown query parameter %q for %s (it takes: %s)", k, op.ID, takes)
+		}
+		q.Add(name, v)
+	}
+	return q, nil
+}
+
+// buildRequest makes the HTTP request of op against base (scheme and host; the path comes
+// from the document). body is nil when --data was not given.
+func buildRequest(ctx context.Context, base string, op *operation, body []byte, q url.Values) (*http.Request, error) {
+	if strings.Contains(op.Path, "{") {
+		return nil, usageErr("%s has path parameters (%s), which this command does not fill in", op.ID, op.Path)
+	}
+	switch {
+	case body != nil && !op.hasBody():
+		return nil, usageErr("%s takes no request body; drop --data", op.ID)
+	case body == nil && op.hasBody() && op.Op.RequestBody.Value.Required:
+		return nil, usageErr("%s needs a request body: --data JSON, --data @file or --data - (stdin)", op.ID)
+	}
+	u, err := url.Parse(strings.TrimRight(base, "/") + op.Path)
+	if err != nil {
+		return nil, fmt.Errorf("building the URL of %s: %w", op.ID, err)
+	}
+	u.RawQuery = q.Encode()
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, op.Method, u.String(), rd)
+	if err != nil {
+		return nil, fmt.Errorf("building the request of %s: %w", op.ID, err)
+	}
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	return req, nil
+}
+
+// uuidFormat accepts any hyphenated GUID: Linnworks' ids are .NET Guids, which need not
+// carry RFC 4122 version bits.
+var uuidFormat = openapi3.NewRegexpFormatValidator(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// validateRequest checks req (query and body, not its credentials) against the operation's
+// parameters and request body schema. The body stays readable afterwards.
+func validateRequest(ctx context.Context, doc *openapi3.T, op *operation, req *http.Request) error {
+	input := &openapi3filter.RequestValidationInput{
+		Request:    req,
+		PathParams: map[string]string{},
+		Route: &routers.Route{
+			Spec:      doc,
+			Path:      op.Path,
+			PathItem:  op.Item,
+			Method:    op.Method,
+			Operation: op.Op,
+		},
+		Options: &openapi3filter.Options{
+			MultiError:          true,
+			SkipSettingDefaults: true,
+			// Credentials are attached after validation, by the session source.
+			AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
+			SchemaValidationOptions: []openapi3.SchemaValidationOption{
+				openapi3.EnableFormatValidation(),
+				openapi3.WithStringFormatValidator("uuid", uuidFormat),
+			},
+		},
+	}
+	err := openapi3filter.ValidateRequest(ctx, input)
+	if req.GetBody != nil { // restore the body whatever the validator did with it
+		if b, gerr := req.GetBody(); gerr == nil {
+			req.Body = b
+		}
+	}
+	if err == nil {
+		return nil
+	}
+	problems := describeValidation(err, "")
+	if len(problems) == 1 {
+		return usageErr("invalid request for %s: %s", op.ID, problems[0])
+	}
+	return usageErr("invalid request for %s:\n  %s", op.ID, strings.Join(problems, "\n  "))
+}
+
+// describeValidation flattens a kin-openapi validation error into one line per problem,
+// each naming the parameter or body field at fault.
+func describeValidation(err error, where string) []string {
+	var out []string
+	switch e := err.(type) {
+	case openapi3.MultiError:
+		for _, inner := range e {
+			out = append(out, describeValidation(inner, where)...)
+		}
+		return dedupe(out)
+	case *openapi3filter.RequestError:
+		switch {
+		case e.Parameter != nil:
+			where = fmt.Sprintf("%s parameter %q", e.Parameter.In, e.Parameter.Name)
+		case e.RequestBody != nil:
+			where = "request body"
+		}
+		if e.Err == nil {
+			return []string{join(where, e.Reason)}
+		}
+		if errors.Is(e.Err, openapi3filter.ErrInvalidRequired) {
+			return []string{join(where, "is required but missing")}
+		}
+		return describeValidation(e.Err, where)
+	case *openapi3.SchemaError:
+		if me, ok := e.Origin.(openapi3.MultiError); ok {
+			return describeValidation(me, where)
+		}
+		if ptr := e.JSONPointer(); len(ptr) > 0 {
+			where = fmt.Sprintf("%s field %q", where, fieldPath(ptr))
+		}
+		return []string{join(where, e.Reason)}
+	case *openapi3filter.ParseError:
+		return []string{join(where, e.Error())}
+	case *openapi3filter.SecurityRequirementsError:
+		return []string{join(where, "security: "+e.Error())}
+	}
+	if inner := errors.Unwrap(err); inner != nil {
+		if _, ok := inner.(openapi3.MultiError); ok {
+			return describeValidation(inner, where)
+		}
+	}
+	return []string{join(where, err.Error())}
+}
+
+func join(where, what string) string {
+	if where == "" {
+		return what
+	}
+	return where + ": " + what
+}
+
+// fieldPath turns a JSON pointer into Go-like notation: ["filters","Items","0","Value"] →
+// filters.Items[0].Value.
+func fieldPath(ptr []string) string {
+	var b strings.Builder
+	for _, p := range ptr {
+		if p != "" && strings.Trim(p, "0123456789") == "" {
+			b.WriteString("[" + p + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(p)
+	}
+	return b.String()
+}
+
+func dedupe(lines []string) []string {
+	var out []string
+	for _, l := range lines {
+		if !slices.Contains(out, l) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
