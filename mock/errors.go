@@ -146,10 +146,25 @@ func describeSchemaErr(where string, err error) []string {
 			field = fmt.Sprintf("field %q: ", "/"+strings.Join(p, "/"))
 		}
 		reason := se.Reason
+		if se.SchemaField == "enum" && len(se.Schema.Enum) > maxListedEnum {
+			reason = fmt.Sprintf("value is not one of the %d allowed values (%s, …)", len(se.Schema.Enum), listEnum(se.Schema.Enum[:maxListedEnum]))
+		}
 		if reason == "" {
 			reason = "breaks the " + se.SchemaField + " rule"
 		}
 		return []string{prefix + field + reason}
 	}
 	return []string{prefix + err.Error()}
+}
+
+// maxListedEnum is how many allowed values a message lists before it elides the rest.
+const maxListedEnum = 8
+
+func listEnum(values []any) string {
+	parts := make([]string, len(values))
+	for i, v := range values {
+		b, _ := json.Marshal(v)
+		parts[i] = string(b)
+	}
+	return strings.Join(parts, ", ")
 }

@@ -39,6 +39,9 @@ func (m *Server) transport() http.RoundTripper {
 		}
 		rec := httptest.NewRecorder()
 		m.serve(rec, r, "https://"+r.URL.Host, SessionServer)
+		if err := r.Context().Err(); err != nil {
+			return nil, err // the caller gave up (e.g. during an injected delay)
+		}
 		resp := rec.Result()
 		resp.Request = r
 		return resp, nil
