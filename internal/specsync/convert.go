@@ -1,0 +1,542 @@
+package specsync
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Controller is one upstream controller converted into the form of our document:
+// a mapping with only paths and components.schemas, written to controllers/<File>.yaml.
+type Controller struct {
+	// Name is the controller as it appears in paths and tags ("Auth").
+	Name string
+	// File is the base name shared by the upstream file, our controller file and its overlay.
+	File string
+	// Doc is the converted document (a YAML mapping).
+	Doc *yaml.Node
+}
+
+var (
+	// pathPattern is the shape of every classic operation: /api/Controller/Method.
+	pathPattern = regexp.MustCompile(`^/api/([A-Za-z][A-Za-z0-9]*)/([A-Za-z][A-Za-z0-9_]*)$`)
+	// ratePattern finds the per-minute rate limit in an upstream description
+	// ("<b>Rate limit: </b><span ...><b>150</b></span> / minute").
+	ratePattern = regexp.MustCompile(`<b>\s*(\d+)\s*</b>\s*</span>\s*/\s*minute`)
+)
+
+// httpMethods are the operation keys of a path item, in the order we write them.
+var httpMethods = []string{"get", "put", "post", "delete", "options", "head", "patch"}
+
+// sharedErrors are the responses every operation refers to, defined in root.yaml.
+var sharedErrors = []string{"400", "401", "429"}
+
+// RateLimit returns the calls-per-minute limit stated in an upstream operation
+// description, and false when there is none.
+func RateLimit(description string) (int, bool) {
+	m := ratePattern.FindStringSubmatch(description)
+	if m == nil {
+		return 0, false
+	}
+	n, err := strconv.Atoi(m[1])
+	if err != nil || n <= 0 {
+		return 0, false
+	}
+	return n, true
+}
+
+// Convert turns an upstream Swagger 2.0 controller file into our form: operationId
+// Controller_Method, tag Controller, our own summary (summaries[operationId] when
+// given, else one derived from the method name), x-linnworks-rate-limit, JSON-only
+// request and response bodies, the shared 400/401/429 responses, explicit security,
+// and only the schemas the operations reach, with upstream prose dropped.
+func Convert(u Upstream, summaries map[string]string) (*Controller, error) {
+	c := &converter{file: u.File, summaries: summaries, defs: get(u.Root, "definitions"), refs: map[string]bool{}}
+	paths := get(u.Root, "paths")
+	if paths == nil || len(paths.Content) == 0 {
+		return nil, fmt.Errorf("specsync: %s: no paths", u.File)
+	}
+	outPaths := mapping()
+	err := pairs(paths, func(p string, item *yaml.Node) error {
+		m := pathPattern.FindStringSubmatch(p)
+		if m == nil {
+			return fmt.Errorf("specsync: %s: path %s is not /api/Controller/Method", u.File, p)
+		}
+		if c.name == "" {
+			c.name = m[1]
+		} else if c.name != m[1] {
+			return fmt.Errorf("specsync: %s: path %s is not under /api/%s/ like the others", u.File, p, c.name)
+		}
+		outItem := mapping()
+		if err := pairs(item, func(method string, op *yaml.Node) error {
+			if !isMethod(method) {
+				return fmt.Errorf("specsync: %s: %s: path-level %q is not supported", u.File, p, method)
+			}
+			conv, err := c.operation(p, method, m[2], op)
+			if err != nil {
+				return err
+			}
+			set(outItem, method, conv)
+			return nil
+		}); err != nil {
+			return err
+		}
+		orderKeys(outItem, methodRank, len(httpMethods))
+		set(outPaths, p, outItem)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	schemas, err := c.reachableSchemas()
+	if err != nil {
+		return nil, err
+	}
+	doc := mapping()
+	doc.HeadComment = fmt.Sprintf("%s controller: operations /api/%s/... and the schemas they use.", c.name, c.name)
+	set(doc, "paths", outPaths)
+	if len(schemas.Content) > 0 {
+		comps := mapping()
+		set(comps, "schemas", schemas)
+		set(doc, "components", comps)
+	}
+	return &Controller{Name: c.name, File: u.File, Doc: doc}, nil
+}
+
+var methodRank = func() map[string]int {
+	r := map[string]int{}
+	for i, m := range httpMethods {
+		r[m] = i
+	}
+	return r
+}()
+
+func isMethod(s string) bool {
+	_, ok := methodRank[s]
+	return ok
+}
+
+type converter struct {
+	file      string
+	name      string
+	summaries map[string]string
+	defs      *yaml.Node
+	refs      map[string]bool // definitions referred to by operations
+}
+
+func (c *converter) operation(path, method, name string, op *yaml.Node) (*yaml.Node, error) {
+	id := c.name + "_" + name
+	where := fmt.Sprintf("specsync: %s: %s %s", c.file, strings.ToUpper(method), path)
+	out := mapping()
+	set(out, "operationId", str(id))
+	set(out, "tags", sequence(str(c.name)))
+	summary := c.summaries[id]
+	if summary == "" {
+		summary = Summary(name)
+	}
+	set(out, "summary", str(summary))
+	if d := get(op, "deprecated"); d != nil && d.Value == "true" {
+		set(out, "deprecated", boolean(true))
+	}
+	desc := ""
+	if d := get(op, "description"); d != nil {
+		desc = d.Value
+	}
+	rate, ok := RateLimit(desc)
+	if !ok {
+		return nil, fmt.Errorf("%s: no rate limit (<b>N</b></span> / minute) in its description", where)
+	}
+	set(out, "x-linnworks-rate-limit", integer(rate))
+
+	consumes := stringList(get(op, "consumes"))
+	produces := stringList(get(op, "produces"))
+	params := sequence()
+	var body *yaml.Node
+	for _, p := range contentOf(get(op, "parameters")) {
+		in, pname := scalar(get(p, "in")), scalar(get(p, "name"))
+		switch in {
+		case "body":
+			if body != nil {
+				return nil, fmt.Errorf("%s: more than one body parameter", where)
+			}
+			if !contains(consumes, "application/json") {
+				return nil, fmt.Errorf("%s: body parameter %s but consumes has no application/json", where, pname)
+			}
+			schema, err := c.schema(get(p, "schema"), where+": body")
+			if err != nil {
+				return nil, err
+			}
+			body = mapping()
+			if r := get(p, "required"); r != nil {
+				set(body, "required", plain(r))
+			}
+			media := mapping()
+			set(media, "schema", schema)
+			content := mapping()
+			set(content, "application/json", media)
+			set(body, "content", content)
+		case "query", "header", "path":
+			param, err := c.parameter(p, where)
+			if err != nil {
+				return nil, err
+			}
+			params.Content = append(params.Content, param)
+		default:
+			return nil, fmt.Errorf("%s: parameter %s in %q is not supported", where, pname, in)
+		}
+	}
+	if len(params.Content) > 0 {
+		set(out, "parameters", params)
+	}
+	if body != nil {
+		set(out, "requestBody", body)
+	}
+
+	responses := mapping()
+	if err := pairs(get(op, "responses"), func(code string, r *yaml.Node) error {
+		if contains(sharedErrors, code) {
+			return fmt.Errorf("%s: response %s clashes with the shared error responses", where, code)
+		}
+		status, err := strconv.Atoi(code)
+		if err != nil {
+			return fmt.Errorf("%s: response %q is not a status code", where, code)
+		}
+		resp := mapping()
+		text := http.StatusText(status)
+		if text == "" {
+			text = "Status " + code
+		}
+		set(resp, "description", str(text))
+		if s := get(r, "schema"); s != nil {
+			if !contains(produces, "application/json") {
+				return fmt.Errorf("%s: response %s has a body but produces has no application/json", where, code)
+			}
+			schema, err := c.schema(s, where+": response "+code)
+			if err != nil {
+				return err
+			}
+			media := mapping()
+			set(media, "schema", schema)
+			content := mapping()
+			set(content, "application/json", media)
+			set(resp, "content", content)
+		}
+		set(responses, code, resp)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	if len(responses.Content) == 0 {
+		return nil, fmt.Errorf("%s: no responses", where)
+	}
+	for _, code := range sharedErrors {
+		ref := mapping()
+		set(ref, "$ref", str("#/components/responses/Error"+code))
+		set(responses, code, ref)
+	}
+	set(out, "responses", responses)
+	set(out, "security", security(get(op, "security")))
+	return out, nil
+}
+
+// security maps upstream security (an empty list on the Auth operations, the
+// "token" header key elsewhere) to ours.
+func security(s *yaml.Node) *yaml.Node {
+	if s != nil && s.Kind == yaml.SequenceNode && len(s.Content) == 0 {
+		n := sequence()
+		n.Style = yaml.FlowStyle
+		return n
+	}
+	req := mapping()
+	scopes := sequence()
+	scopes.Style = yaml.FlowStyle
+	set(req, "SessionToken", scopes)
+	return sequence(req)
+}
+
+// parameterSchemaKeys are the keys of a Swagger 2.0 non-body parameter that move into
+// its OpenAPI 3 schema.
+var parameterSchemaKeys = map[string]bool{
+	"type": true, "format": true, "enum": true, "items": true, "default": true,
+	"minimum": true, "maximum": true, "minLength": true, "maxLength": true, "pattern": true,
+	"minItems": true, "maxItems": true, "uniqueItems": true, "multipleOf": true,
+	"exclusiveMinimum": true, "exclusiveMaximum": true,
+}
+
+func (c *converter) parameter(p *yaml.Node, where string) (*yaml.Node, error) {
+	name := scalar(get(p, "name"))
+	where = where + ": parameter " + name
+	out := mapping()
+	schema := mapping()
+	var explode *bool
+	set(out, "name", str(name))
+	set(out, "in", str(scalar(get(p, "in"))))
+	// required is written even when false, so the document says it explicitly.
+	set(out, "required", boolean(scalar(get(p, "required")) == "true"))
+	err := pairs(p, func(k string, v *yaml.Node) error {
+		switch {
+		case k == "name" || k == "in" || k == "required":
+		case k == "description" || strings.HasPrefix(k, "x-"):
+		case k == "collectionFormat":
+			switch v.Value {
+			case "multi":
+				t := true
+				explode = &t
+			case "csv":
+				f := false
+				explode = &f
+			default:
+				return fmt.Errorf("%s: collectionFormat %q is not supported", where, v.Value)
+			}
+		case k == "items":
+			s, err := c.schema(v, where)
+			if err != nil {
+				return err
+			}
+			set(schema, k, s)
+		case parameterSchemaKeys[k]:
+			set(schema, k, plain(v))
+		default:
+			return fmt.Errorf("%s: key %q is not supported", where, k)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if explode != nil && !*explode {
+		// multi (explode: true) is the OpenAPI 3 default for query parameters.
+		set(out, "style", str("form"))
+		set(out, "explode", boolean(false))
+	}
+	set(out, "schema", schema)
+	return out, nil
+}
+
+// keptSchemaKeys are schema facts carried over as they are.
+var keptSchemaKeys = map[string]bool{
+	"type": true, "format": true, "enum": true, "readOnly": true, "required": true, "default": true,
+	"minimum": true, "maximum": true, "minLength": true, "maxLength": true, "pattern": true,
+	"minItems": true, "maxItems": true, "uniqueItems": true, "multipleOf": true,
+	"exclusiveMinimum": true, "exclusiveMaximum": true,
+}
+
+// droppedSchemaKeys are upstream prose.
+var droppedSchemaKeys = map[string]bool{"description": true, "example": true, "title": true}
+
+// schema converts a Swagger 2.0 schema: prose dropped, $ref rewritten, x-nullable to
+// nullable, discriminator to an object. Unknown keys are an error so that a new kind
+// of upstream fact is noticed rather than lost.
+func (c *converter) schema(s *yaml.Node, where string) (*yaml.Node, error) {
+	if s == nil || s.Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("%s: schema is not an object", where)
+	}
+	if ref := get(s, "$ref"); ref != nil {
+		name, ok := strings.CutPrefix(ref.Value, "#/definitions/")
+		if !ok {
+			return nil, fmt.Errorf("%s: $ref %s is not a local definition", where, ref.Value)
+		}
+		if get(c.defs, name) == nil {
+			return nil, fmt.Errorf("%s: $ref to undefined definition %s", where, name)
+		}
+		c.refs[name] = true
+		out := mapping()
+		// OpenAPI 3.0 ignores the siblings of $ref; upstream has only prose there.
+		set(out, "$ref", str("#/components/schemas/"+name))
+		return out, nil
+	}
+	out := mapping()
+	err := pairs(s, func(k string, v *yaml.Node) error {
+		switch {
+		case droppedSchemaKeys[k]:
+		case k == "x-nullable":
+			set(out, "nullable", plain(v))
+		case strings.HasPrefix(k, "x-"):
+		case keptSchemaKeys[k]:
+			set(out, k, plain(v))
+		case k == "properties":
+			props := mapping()
+			if err := pairs(v, func(name string, p *yaml.Node) error {
+				ps, err := c.schema(p, where+"."+name)
+				if err != nil {
+					return err
+				}
+				set(props, name, ps)
+				return nil
+			}); err != nil {
+				return err
+			}
+			set(out, k, props)
+		case k == "items":
+			is, err := c.schema(v, where+"[]")
+			if err != nil {
+				return err
+			}
+			set(out, k, is)
+		case k == "additionalProperties":
+			if v.Kind == yaml.ScalarNode {
+				set(out, k, plain(v))
+				return nil
+			}
+			as, err := c.schema(v, where+"{}")
+			if err != nil {
+				return err
+			}
+			set(out, k, as)
+		case k == "allOf":
+			list := sequence()
+			for i, item := range contentOf(v) {
+				is, err := c.schema(item, fmt.Sprintf("%s.allOf[%d]", where, i))
+				if err != nil {
+					return err
+				}
+				list.Content = append(list.Content, is)
+			}
+			set(out, k, list)
+		case k == "discriminator":
+			d := mapping()
+			set(d, "propertyName", plain(v))
+			set(out, k, d)
+		default:
+			return fmt.Errorf("%s: schema key %q is not supported", where, k)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// reachableSchemas converts the definitions the operations reach, directly or
+// through other definitions, sorted by name.
+func (c *converter) reachableSchemas() (*yaml.Node, error) {
+	done := map[string]*yaml.Node{}
+	for {
+		var todo []string
+		for name := range c.refs {
+			if _, ok := done[name]; !ok {
+				todo = append(todo, name)
+			}
+		}
+		if len(todo) == 0 {
+			break
+		}
+		for _, name := range todo {
+			s, err := c.schema(get(c.defs, name), fmt.Sprintf("specsync: %s: definition %s", c.file, name))
+			if err != nil {
+				return nil, err
+			}
+			done[name] = s
+		}
+	}
+	names := make([]string, 0, len(done))
+	for n := range done {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	out := mapping()
+	for _, n := range names {
+		set(out, n, done[n])
+	}
+	return out, nil
+}
+
+// Summary derives a short sentence from a method name: "GetOpenOrders" becomes
+// "Get open orders.", acronyms stay as they are ("GetPDFTemplates" → "Get PDF templates.").
+func Summary(method string) string {
+	words := splitWords(method)
+	if len(words) == 0 {
+		return method + "."
+	}
+	for i, w := range words {
+		if i > 0 && !isAcronym(w) {
+			words[i] = strings.ToLower(w)
+		}
+	}
+	return strings.Join(words, " ") + "."
+}
+
+func isAcronym(w string) bool {
+	if len(w) < 2 {
+		return false
+	}
+	for _, r := range w {
+		if unicode.IsLower(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// splitWords splits CamelCase and snake_case into words, keeping runs of capitals
+// (acronyms) and digits together.
+func splitWords(s string) []string {
+	var words []string
+	rs := []rune(s)
+	start := 0
+	flush := func(end int) {
+		if end > start {
+			words = append(words, string(rs[start:end]))
+		}
+		start = end
+	}
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		if r == '_' || r == '-' {
+			flush(i)
+			start = i + 1
+			continue
+		}
+		if i == start {
+			continue
+		}
+		prev := rs[i-1]
+		switch {
+		case unicode.IsUpper(r) && (unicode.IsLower(prev) || unicode.IsDigit(prev)):
+			flush(i)
+		case unicode.IsUpper(r) && unicode.IsUpper(prev) && i+1 < len(rs) && unicode.IsLower(rs[i+1]):
+			flush(i)
+		}
+	}
+	flush(len(rs))
+	return words
+}
+
+func contentOf(n *yaml.Node) []*yaml.Node {
+	if n == nil || n.Kind != yaml.SequenceNode {
+		return nil
+	}
+	return n.Content
+}
+
+func scalar(n *yaml.Node) string {
+	if n == nil {
+		return ""
+	}
+	return n.Value
+}
+
+func stringList(n *yaml.Node) []string {
+	var out []string
+	for _, v := range contentOf(n) {
+		out = append(out, v.Value)
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,224 @@
+package specsync
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi2"
+	"github.com/getkin/kin-openapi/openapi2conv"
+	"gopkg.in/yaml.v3"
+
+	"github.com/linnworks-go/linnworks/internal/specbundle"
+)
+
+// Report is the result of comparing upstream with our document, per controller.
+type Report struct {
+	// Controllers holds one entry per controller with differences, sorted by name.
+	Controllers []ControllerDrift
+	// Compared counts the controllers and upstream operations compared.
+	ControllersCompared, OperationsCompared int
+	// Notes are remarks that are not differences (overlay actions that no longer
+	// change anything, skipped upstream files).
+	Notes []string
+}
+
+// ControllerDrift lists what upstream added, removed or changed in one controller.
+type ControllerDrift struct {
+	Name    string
+	Added   []Change // in upstream, not in our document
+	Removed []Change // in our document, not upstream
+	Changed []Change // in both, different
+}
+
+// Change is one differing fact: Key names the operation or schema and the detail
+// ("operation POST /api/Auth/X: requestBody.Token"), the values say what each side has.
+type Change struct {
+	Key, Upstream, Ours string
+}
+
+// Clean reports whether there is no difference at all.
+func (r *Report) Clean() bool { return len(r.Controllers) == 0 }
+
+// Write prints the report for people.
+func (r *Report) Write(w io.Writer) {
+	for _, c := range r.Controllers {
+		fmt.Fprintf(w, "%s: %d added, %d removed, %d changed upstream\n", c.Name, len(c.Added), len(c.Removed), len(c.Changed))
+		for _, a := range c.Added {
+			fmt.Fprintf(w, "  + %s: %s\n", a.Key, a.Upstream)
+		}
+		for _, a := range c.Removed {
+			fmt.Fprintf(w, "  - %s: %s\n", a.Key, a.Ours)
+		}
+		for _, a := range c.Changed {
+			fmt.Fprintf(w, "  ~ %s: upstream %s, ours %s\n", a.Key, a.Upstream, a.Ours)
+		}
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(w, "note: %s\n", n)
+	}
+	if r.Clean() {
+		fmt.Fprintf(w, "no drift: %d controllers, %d operations match upstream\n", r.ControllersCompared, r.OperationsCompared)
+	}
+}
+
+// Drift compares the upstream Swagger 2.0 files with our document (openapiDir,
+// bundled as go generate bundles it). Upstream is converted independently of the
+// importer, with kin-openapi's openapi2conv, then our overlays are applied to it, so
+// the only differences allowed are the hand corrections. Facts compared: operations
+// (path, method), rate limits, security, parameters, request/response bodies, and
+// the field names, types, formats, enums and required lists of the schemas reached.
+func Drift(upstreamDir, openapiDir string) (*Report, error) {
+	ups, skipped, err := ReadUpstream(upstreamDir)
+	if err != nil {
+		return nil, err
+	}
+	overlays, err := LoadOverlays(openapiDir)
+	if err != nil {
+		return nil, err
+	}
+	bundled, err := specbundle.Bundle(openapiDir)
+	if err != nil {
+		return nil, err
+	}
+	var ours map[string]any
+	if err := yaml.Unmarshal(bundled, &ours); err != nil {
+		return nil, fmt.Errorf("specsync: our document: %w", err)
+	}
+	rep := &Report{}
+	for _, s := range skipped {
+		rep.Notes = append(rep.Notes, "skipped "+s+" (not Swagger 2.0)")
+	}
+	seen := map[string]bool{}
+	for _, u := range ups {
+		up, err := UpstreamV3(u)
+		if err != nil {
+			return nil, err
+		}
+		if o := overlays[u.File]; o != nil {
+			notes, err := o.Apply(up)
+			if err != nil {
+				return nil, err
+			}
+			rep.Notes = append(rep.Notes, notes...)
+		}
+		var upDoc map[string]any
+		if err := up.Decode(&upDoc); err != nil {
+			return nil, fmt.Errorf("specsync: %s: %w", u.File, err)
+		}
+		for _, name := range Controllers(upDoc) {
+			seen[name] = true
+			upFacts := ControllerFacts(upDoc, name)
+			rep.ControllersCompared++
+			for k := range upFacts {
+				if strings.HasPrefix(k, "operation ") && strings.HasSuffix(k, "|") {
+					rep.OperationsCompared++
+				}
+			}
+			if d := diffFacts(name, upFacts, ControllerFacts(ours, name)); d != nil {
+				rep.Controllers = append(rep.Controllers, *d)
+			}
+		}
+	}
+	for name := range overlays {
+		found := false
+		for _, u := range ups {
+			found = found || u.File == name
+		}
+		if !found {
+			return nil, fmt.Errorf("specsync: overlay %s.yaml has no upstream controller file %s.json", name, name)
+		}
+	}
+	for _, name := range Controllers(ours) {
+		if !seen[name] {
+			if d := diffFacts(name, Facts{}, ControllerFacts(ours, name)); d != nil {
+				rep.Controllers = append(rep.Controllers, *d)
+			}
+		}
+	}
+	sort.Slice(rep.Controllers, func(i, j int) bool { return rep.Controllers[i].Name < rep.Controllers[j].Name })
+	return rep, nil
+}
+
+// UpstreamV3 converts an upstream file to OpenAPI 3 with kin-openapi's openapi2conv,
+// adding x-linnworks-rate-limit from each description, and returns it as a YAML
+// mapping (ready for overlays).
+func UpstreamV3(u Upstream) (*yaml.Node, error) {
+	var d2 openapi2.T
+	if err := json.Unmarshal(u.Data, &d2); err != nil {
+		return nil, fmt.Errorf("specsync: %s: %w", u.File, err)
+	}
+	d3, err := openapi2conv.ToV3(&d2)
+	if err != nil {
+		return nil, fmt.Errorf("specsync: %s: openapi2conv: %w", u.File, err)
+	}
+	for _, item := range d3.Paths.Map() {
+		for _, op := range item.Operations() {
+			if n, ok := RateLimit(op.Description); ok {
+				if op.Extensions == nil {
+					op.Extensions = map[string]any{}
+				}
+				op.Extensions["x-linnworks-rate-limit"] = n
+			}
+		}
+	}
+	data, err := json.Marshal(d3)
+	if err != nil {
+		return nil, fmt.Errorf("specsync: %s: %w", u.File, err)
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("specsync: %s: %w", u.File, err)
+	}
+	return doc.Content[0], nil
+}
+
+// diffFacts compares two fact sets; details of an operation or schema that is
+// wholly added or removed are folded into that one line.
+func diffFacts(name string, up, ours Facts) *ControllerDrift {
+	d := &ControllerDrift{Name: name}
+	ownerOnly := func(f, other Facts, owner string) bool {
+		_, a := f[owner+"|"]
+		_, b := other[owner+"|"]
+		return a && !b
+	}
+	keys := make([]string, 0, len(up)+len(ours))
+	for k := range up {
+		keys = append(keys, k)
+	}
+	for k := range ours {
+		if _, ok := up[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		owner, detail, _ := strings.Cut(k, "|")
+		label := owner
+		if detail != "" {
+			label = owner + ": " + detail
+		}
+		u, inUp := up[k]
+		o, inOurs := ours[k]
+		switch {
+		case inUp && !inOurs:
+			if detail != "" && ownerOnly(up, ours, owner) {
+				continue
+			}
+			d.Added = append(d.Added, Change{Key: label, Upstream: u})
+		case !inUp && inOurs:
+			if detail != "" && ownerOnly(ours, up, owner) {
+				continue
+			}
+			d.Removed = append(d.Removed, Change{Key: label, Ours: o})
+		case u != o:
+			d.Changed = append(d.Changed, Change{Key: label, Upstream: u, Ours: o})
+		}
+	}
+	if len(d.Added)+len(d.Removed)+len(d.Changed) == 0 {
+		return nil
+	}
+	return d
+}
