@@ -48,6 +48,7 @@ func runCall(ctx context.Context, s *streams, args []string) error {
 	var query stringsFlag
 	fs.Var(&query, "query", "query parameter NAME=VALUE (repeatable)")
 	timeout := fs.Duration("timeout", time.Minute, "give up after this long (0: no limit)")
+	showToken := fs.Bool("show-token", false, "print session secrets (Token, AccessToken, …) in answers of the Auth operations")
 	var style jsonStyle
 	style.register(fs)
 	var cf credFlags
@@ -76,7 +77,11 @@ func runCall(ctx context.Context, s *streams, args []string) error {
 	if err != nil {
 		return err
 	}
-	op, err := cat.lookup(pos[0])
+	found, err := cat.lookup(pos[0])
+	if err != nil {
+		return err
+	}
+	op, err := cat.resolve(ctx, found)
 	if err != nil {
 		return err
 	}
@@ -99,7 +104,7 @@ func runCall(ctx context.Context, s *streams, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := validateRequest(ctx, cat.doc, op, req); err != nil {
+	if err := validateRequest(ctx, op, req); err != nil {
 		return err
 	}
 	be, err := newBackend(s, &cf, cat)
@@ -121,12 +126,25 @@ func runCall(ctx context.Context, s *streams, args []string) error {
 	if len(raw) == 0 {
 		return nil
 	}
+	if !op.Secured && !*showToken {
+		// An Auth operation's answer may hold a session: keep its secrets off the screen.
+		red, changed, err := redactJSON(raw, sessionSecretFields)
+		if err == nil {
+			raw = red
+		}
+		if err != nil || changed {
+			fmt.Fprintf(s.stderr, "linnworks call: session secrets in the answer are redacted; --show-token prints them\n")
+		}
+		if err != nil {
+			return failure(fmt.Errorf("%s: the answer is not JSON; not printed as it may hold secrets: %w", op.ID, err))
+		}
+	}
 	return writeJSON(s.stdout, raw, style.indent(s.stdout))
 }
 
 // describeSendError explains a failure to get an answer; a refused authorization keeps
 // Linnworks' status and message.
-func describeSendError(op *operation, err error) error {
+func describeSendError(op *resolvedOp, err error) error {
 	if ae, ok := errors.AsType[*authn.AuthError](err); ok {
 		return fmt.Errorf("%s: %w", op.ID, ae)
 	}

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -63,7 +64,7 @@ func readData(arg string, stdin io.Reader) ([]byte, error) {
 
 // queryValues parses repeated --query k=v flags against the operation's query parameters.
 // Names are matched ignoring case and sent with the document's spelling.
-func queryValues(op *operation, pairs []string) (url.Values, error) {
+func queryValues(op *resolvedOp, pairs []string) (url.Values, error) {
 	var known []string
 	byFold := map[string]string{}
 	for _, p := range op.parameters() {
@@ -94,7 +95,7 @@ func queryValues(op *operation, pairs []string) (url.Values, error) {
 
 // buildRequest makes the HTTP request of op against base (scheme and host; the path comes
 // from the document). body is nil when --data was not given.
-func buildRequest(ctx context.Context, base string, op *operation, body []byte, q url.Values) (*http.Request, error) {
+func buildRequest(ctx context.Context, base string, op *resolvedOp, body []byte, q url.Values) (*http.Request, error) {
 	if strings.Contains(op.Path, "{") {
 		return nil, usageErr("%s has path parameters (%s), which this command does not fill in", op.ID, op.Path)
 	}
@@ -124,18 +125,26 @@ func buildRequest(ctx context.Context, base string, op *operation, body []byte, 
 	return req, nil
 }
 
-// uuidFormat accepts any hyphenated GUID: Linnworks' ids are .NET Guids, which need not
+// uuidPattern accepts any hyphenated GUID: Linnworks' ids are .NET Guids, which need not
 // carry RFC 4122 version bits.
-var uuidFormat = openapi3.NewRegexpFormatValidator(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// uuidFormat validates format: uuid with a message a user can act on.
+var uuidFormat = openapi3.NewCallbackValidator(func(s string) error {
+	if !uuidPattern.MatchString(s) {
+		return errors.New("want 8-4-4-4-12 hex digits")
+	}
+	return nil
+})
 
 // validateRequest checks req (query and body, not its credentials) against the operation's
 // parameters and request body schema. The body stays readable afterwards.
-func validateRequest(ctx context.Context, doc *openapi3.T, op *operation, req *http.Request) error {
+func validateRequest(ctx context.Context, op *resolvedOp, req *http.Request) error {
 	input := &openapi3filter.RequestValidationInput{
 		Request:    req,
 		PathParams: map[string]string{},
 		Route: &routers.Route{
-			Spec:      doc,
+			Spec:      op.Doc,
 			Path:      op.Path,
 			PathItem:  op.Item,
 			Method:    op.Method,
@@ -198,6 +207,9 @@ func describeValidation(err error, where string) []string {
 		}
 		if ptr := e.JSONPointer(); len(ptr) > 0 {
 			where = fmt.Sprintf("%s field %q", where, fieldPath(ptr))
+		}
+		if e.SchemaField == "required" {
+			return []string{join(where, "is required but missing")}
 		}
 		return []string{join(where, e.Reason)}
 	case *openapi3filter.ParseError:
