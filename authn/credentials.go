@@ -1,6 +1,7 @@
 package authn
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -124,6 +125,17 @@ func (c Credentials) LogValue() slog.Value {
 		slog.String("application_secret", redacted),
 		slog.String("token", redacted),
 	)
+}
+
+// MarshalJSON encodes the redacted form, so that JSON loggers and encoders that
+// reach Credentials through reflection never see the secrets. (Decoding
+// Credentials from JSON works as usual; to store them, copy the fields.)
+func (c Credentials) MarshalJSON() ([]byte, error) {
+	return json.Marshal(map[string]string{
+		"ApplicationID":     c.publicID(),
+		"ApplicationSecret": redacted,
+		"Token":             redacted,
+	})
 }
 
 // formatRedacted writes s (or goSyntax for %#v, or s quoted for %q) whatever the

@@ -128,7 +128,11 @@ func (f *fakeLinnworks) api(req *http.Request) (*http.Response, error) {
 		resp.Header.Set("Content-Type", "application/json")
 		return resp, nil
 	}
-	resp := httpmock.NewStringResponse(200, `[]`)
+	answer := `{}`
+	if req.Method == http.MethodGet {
+		answer = `[]`
+	}
+	resp := httpmock.NewStringResponse(200, answer)
 	resp.Header.Set("Content-Type", "application/json")
 	return resp, nil
 }

@@ -42,6 +42,7 @@ func methodBit(method string) uint8 {
 
 // opIndex answers "does method+path name a public operation?".
 type opIndex struct {
+	filter    [4]uint64        // bit pathSignature(p) set for every exact path p: most paths skip the map
 	exact     map[string]uint8 // path without templates → method mask
 	templated []templatedPath  // paths with {parameters}
 }
@@ -95,6 +96,8 @@ func buildOpIndex(raw []byte) (*opIndex, error) {
 		}
 		if !strings.Contains(path, "{") {
 			idx.exact[path] |= mask
+			sig := pathSignature(path)
+			idx.filter[sig/64] |= 1 << (sig % 64)
 			continue
 		}
 		segs := strings.Split(path, "/")
@@ -110,7 +113,7 @@ func buildOpIndex(raw []byte) (*opIndex, error) {
 
 // public reports whether a request with this method and path is a public operation.
 func (x *opIndex) public(method, path string) bool {
-	if len(x.exact) > 0 {
+	if sig := pathSignature(path); x.filter[sig/64]&(1<<(sig%64)) != 0 {
 		if mask, ok := x.exact[path]; ok {
 			return mask&methodBit(method) != 0
 		}
@@ -121,6 +124,16 @@ func (x *opIndex) public(method, path string) bool {
 		}
 	}
 	return false
+}
+
+// pathSignature is a cheap 8-bit digest of a path (its length, middle and last
+// byte), so that EditRequest hashes a path only when a public path could match.
+func pathSignature(p string) uint8 {
+	n := len(p)
+	if n == 0 {
+		return 0
+	}
+	return uint8(n) + 31*p[n-1] + 7*p[n/2]
 }
 
 func (t templatedPath) matches(path string) bool {

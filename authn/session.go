@@ -1,6 +1,7 @@
 package authn
 
 import (
+	"encoding/json"
 	"fmt"
 	"log/slog"
 
@@ -46,6 +47,13 @@ func (s Session) GoString() string {
 
 // Format implements fmt.Formatter: every verb prints the redacted form.
 func (s Session) Format(f fmt.State, verb rune) { formatRedacted(f, verb, s.String(), s.GoString()) }
+
+// MarshalJSON encodes the redacted form (server and locality), so that JSON
+// loggers and encoders that reach a Session through reflection never see its
+// secrets. BaseSession itself encodes in full.
+func (s Session) MarshalJSON() ([]byte, error) {
+	return json.Marshal(map[string]string{"Server": s.Server, "Locality": s.locality(), "Token": redacted})
+}
 
 // LogValue implements slog.LogValuer: the server and locality, never the token.
 func (s Session) LogValue() slog.Value {
