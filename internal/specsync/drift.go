@@ -71,10 +71,6 @@ func (r *Report) Write(w io.Writer) {
 // (path, method), rate limits, security, parameters, request/response bodies, and
 // the field names, types, formats, enums and required lists of the schemas reached.
 func Drift(upstreamDir, openapiDir string) (*Report, error) {
-	ups, skipped, err := ReadUpstream(upstreamDir)
-	if err != nil {
-		return nil, err
-	}
 	overlays, err := LoadOverlays(openapiDir)
 	if err != nil {
 		return nil, err
@@ -86,6 +82,16 @@ func Drift(upstreamDir, openapiDir string) (*Report, error) {
 	var ours map[string]any
 	if err := yaml.Unmarshal(bundled, &ours); err != nil {
 		return nil, fmt.Errorf("specsync: our document: %w", err)
+	}
+	return Compare(upstreamDir, overlays, ours)
+}
+
+// Compare is Drift against an already loaded document: ours is an OpenAPI 3
+// document decoded into generic maps (for example the embedded spec of package gen).
+func Compare(upstreamDir string, overlays map[string]*Overlay, ours map[string]any) (*Report, error) {
+	ups, skipped, err := ReadUpstream(upstreamDir)
+	if err != nil {
+		return nil, err
 	}
 	rep := &Report{}
 	for _, s := range skipped {
