@@ -71,6 +71,9 @@ func (r *Report) Write(w io.Writer) {
 // (path, method), rate limits, security, parameters, request/response bodies, and
 // the field names, types, formats, enums and required lists of the schemas reached.
 func Drift(upstreamDir, openapiDir string) (*Report, error) {
+	if _, err := ResolveUpstreamDir(upstreamDir); err != nil {
+		return nil, err
+	}
 	overlays, err := LoadOverlays(openapiDir)
 	if err != nil {
 		return nil, err
