@@ -1,13 +1,16 @@
 package mock
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -73,6 +76,7 @@ type operation struct {
 func compile(doc *openapi3.T) (*spec, error) {
 	routed := *doc
 	routed.Servers = nil
+	routed.Paths = withStringParams(doc.Paths)
 	router, err := legacy.NewRouter(&routed, openapi3.EnableSchemaFormatValidation())
 	if err != nil {
 		return nil, fmt.Errorf("mock: building the router: %w", err)
@@ -106,7 +110,9 @@ func compile(doc *openapi3.T) (*spec, error) {
 				security = &routed.Security
 			}
 			o.secured = len(*security) > 0
-			o.status, o.body, o.contentType, o.synthErr = s.synthesise(op)
+			o.status, o.body, o.contentType, o.synthErr = s.synthesise(&routers.Route{
+				Spec: &routed, Path: path, PathItem: item, Method: method, Operation: op,
+			})
 			s.byID[o.id] = o
 			s.byOp[op] = o
 			s.ids = append(s.ids, o.id)
@@ -114,6 +120,55 @@ func compile(doc *openapi3.T) (*spec, error) {
 	}
 	sort.Strings(s.ids)
 	return s, nil
+}
+
+// withStringParams returns a copy of paths in which array parameters (query, header,
+// path, cookie) with untyped items get string items: on the wire such a value is a
+// string, and kin-openapi cannot decode an array of untyped items from a query
+// (it reports every value as empty). Only what changes is copied; the caller's
+// document is left as it was.
+func withStringParams(paths *openapi3.Paths) *openapi3.Paths {
+	out := openapi3.NewPaths()
+	for path, item := range paths.Map() {
+		fixedItem := *item
+		fixedItem.Parameters = stringItems(item.Parameters)
+		for method, op := range item.Operations() {
+			fixedOp := *op
+			fixedOp.Parameters = stringItems(op.Parameters)
+			fixedItem.SetOperation(method, &fixedOp)
+		}
+		out.Set(path, &fixedItem)
+	}
+	return out
+}
+
+func stringItems(params openapi3.Parameters) openapi3.Parameters {
+	var out openapi3.Parameters
+	for i, ref := range params {
+		p := ref.Value
+		if p == nil || p.Schema == nil || p.Schema.Value == nil || p.Schema.Value.Items == nil ||
+			!p.Schema.Value.Type.Is(openapi3.TypeArray) || !isUntyped(p.Schema.Value.Items.Value) {
+			continue
+		}
+		if out == nil {
+			out = append(openapi3.Parameters(nil), params...)
+		}
+		schema := *p.Schema.Value
+		schema.Items = openapi3.NewSchemaRef("", openapi3.NewStringSchema())
+		param := *p
+		param.Schema = openapi3.NewSchemaRef("", &schema)
+		out[i] = &openapi3.ParameterRef{Value: &param}
+	}
+	if out == nil {
+		return params
+	}
+	return out
+}
+
+// isUntyped reports whether s accepts any value: no type and no sub-schemas.
+func isUntyped(s *openapi3.Schema) bool {
+	return s == nil || s.Type.IsEmpty() && len(s.Properties) == 0 && s.Items == nil &&
+		len(s.AllOf) == 0 && len(s.OneOf) == 0 && len(s.AnyOf) == 0 && len(s.Enum) == 0
 }
 
 // rateLimitOf reads the operation's x-linnworks-rate-limit (calls per minute).
@@ -150,9 +205,11 @@ func rateLimitOf(op *openapi3.Operation) (int, error) {
 }
 
 // synthesise builds the default answer of op: its lowest 2xx status and an example
-// body valid for that status' JSON schema.
-func (s *spec) synthesise(op *openapi3.Operation) (status int, body []byte, contentType string, err error) {
-	status = 0
+// body for that status' JSON schema. The answer is constant, so it is validated
+// here, once, through the same openapi3filter.ValidateResponse the mock applies to
+// every other answer; serve then sends it without validating it again.
+func (s *spec) synthesise(route *routers.Route) (status int, body []byte, contentType string, err error) {
+	op := route.Operation
 	for key := range op.Responses.Map() {
 		n, convErr := strconv.Atoi(key)
 		if convErr != nil || n < 200 || n > 299 {
@@ -165,26 +222,38 @@ func (s *spec) synthesise(op *openapi3.Operation) (status int, body []byte, cont
 	if status == 0 {
 		return 0, nil, "", fmt.Errorf("the document declares no 2xx response for %s", op.OperationID)
 	}
-	resp := op.Responses.Status(status)
-	if resp == nil || resp.Value == nil || len(resp.Value.Content) == 0 {
-		return status, nil, "", nil
+	if resp := op.Responses.Status(status); resp != nil && resp.Value != nil && len(resp.Value.Content) > 0 {
+		mt := resp.Value.Content.Get("application/json")
+		if mt == nil {
+			return status, nil, "", fmt.Errorf("response %d of %s has no application/json content", status, op.OperationID)
+		}
+		var v any = map[string]any{}
+		if mt.Schema != nil {
+			v = exampleOf(mt.Schema, forResponse)
+		}
+		if body, err = json.Marshal(v); err != nil {
+			return status, nil, "", fmt.Errorf("encoding the example for %s: %w", op.OperationID, err)
+		}
+		contentType = jsonContentType
 	}
-	mt := resp.Value.Content.Get("application/json")
-	if mt == nil {
-		return status, nil, "", fmt.Errorf("response %d of %s has no application/json content", status, op.OperationID)
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{
+			Request: &http.Request{Method: route.Method, URL: &url.URL{Path: route.Path}},
+			Route:   route,
+		},
+		Status:  status,
+		Header:  http.Header{},
+		Options: s.options(nil),
 	}
-	if mt.Schema == nil {
-		return status, []byte("{}"), jsonContentType, nil
+	if contentType != "" {
+		in.Header.Set("Content-Type", contentType)
 	}
-	v := exampleOf(mt.Schema, forResponse)
-	if err := mt.Schema.Value.VisitJSON(v, append([]openapi3.SchemaValidationOption{openapi3.VisitAsResponse()}, s.schemaV...)...); err != nil {
-		return status, nil, "", fmt.Errorf("the example synthesised for response %d of %s is invalid: %s", status, op.OperationID, describeSchemaErr("", err))
+	in.SetBodyBytes(body)
+	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
+		return status, nil, "", fmt.Errorf("the example synthesised for response %d of %s is invalid: %s",
+			status, op.OperationID, strings.Join(problems(err), "; "))
 	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return status, nil, "", fmt.Errorf("encoding the example for %s: %w", op.OperationID, err)
-	}
-	return status, b, jsonContentType, nil
+	return status, body, contentType, nil
 }
 
 // jsonContentType is the Content-Type of every JSON answer of the mock.
