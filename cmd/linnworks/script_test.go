@@ -59,7 +59,7 @@ type mockKey struct{}
 // is the point there: the command runs in another process.
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
-		Dir:                 "testdata/script",
+		Dir: "testdata/script",
 		Setup: func(env *testscript.Env) error {
 			for _, k := range []string{envApplicationID, envApplicationSecret, envToken, envAuthServer} {
 				env.Setenv(k, "")

@@ -1,0 +1,230 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// lockedBuffer is a bytes.Buffer safe for the server's goroutines and the test.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func noEnv(string) string { return "" }
+
+// TestMockCommandServesUntilCancelled runs `linnworks mock` on a loopback listener, calls
+// an operation through it with the credentials it printed (the same path as a user's
+// second shell), then cancels the context as Ctrl-C would and checks a clean stop.
+func TestMockCommandServesUntilCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	pr, pw := io.Pipe()
+	var stderr lockedBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"mock", "--addr", "127.0.0.1:0"}, strings.NewReader(""), pw, &stderr, noEnv)
+		pw.Close()
+	}()
+
+	// The banner: base URL, then the variables to export.
+	env := map[string]string{}
+	var banner []string
+	sc := bufio.NewScanner(pr)
+	for sc.Scan() {
+		line := sc.Text()
+		banner = append(banner, line)
+		if kv, ok := strings.CutPrefix(line, "export "); ok {
+			k, v, _ := strings.Cut(kv, "=")
+			env[k] = v
+		}
+		if strings.HasPrefix(line, "export "+envToken+"=") {
+			break
+		}
+	}
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	if len(banner) == 0 || !strings.HasPrefix(banner[0], "linnworks mock: serving on http://127.0.0.1:") {
+		t.Fatalf("banner = %q, want it to start with the base URL", banner)
+	}
+	for _, k := range []string{envAuthServer, envApplicationID, envApplicationSecret, envToken} {
+		if env[k] == "" {
+			t.Fatalf("banner lacks %s: %q", k, banner)
+		}
+	}
+
+	var out, errOut bytes.Buffer
+	code := run(ctx, []string{"call", "Inventory_GetCategories"}, strings.NewReader(""), &out, &errOut, func(k string) string { return env[k] })
+	if code != exitOK {
+		t.Fatalf("call through the served mock: exit %d, stderr %q", code, errOut.String())
+	}
+	if !strings.Contains(out.String(), `"CategoryId"`) {
+		t.Errorf("call output = %q, want categories", out.String())
+	}
+	if strings.Contains(errOut.String(), "in-process mock") {
+		t.Errorf("call used the in-process mock, want the served one: %q", errOut.String())
+	}
+
+	cancel()
+	if code := <-done; code != exitOK {
+		t.Fatalf("mock exited %d after cancel, want 0; stderr %q", code, stderr.String())
+	}
+	log := stderr.String()
+	for _, want := range []string{
+		"linnworks mock: POST /api/Auth/AuthorizeByApplication 200",
+		"linnworks mock: GET /api/Inventory/GetCategories 200",
+		"linnworks mock: stopped",
+	} {
+		if !strings.Contains(log, want) {
+			t.Errorf("mock stderr lacks %q:\n%s", want, log)
+		}
+	}
+	if strings.Contains(log, env[envApplicationSecret]) || strings.Contains(log, env[envToken]) {
+		t.Errorf("mock log shows a credential:\n%s", log)
+	}
+
+	// Stopped means stopped: the port no longer answers.
+	errOut.Reset()
+	code = run(t.Context(), []string{"auth"}, strings.NewReader(""), io.Discard, &errOut, func(k string) string { return env[k] })
+	if code != exitFailure || !strings.Contains(errOut.String(), "connection refused") {
+		t.Errorf("auth after stop: exit %d, stderr %q; want 1 and connection refused", code, errOut.String())
+	}
+}
+
+// TestEveryOperationResolves loads each operation of the embedded document on its own,
+// as call does, and checks that building and validating a request never fails for a
+// reason other than the request itself: call works for every operation, however many.
+func TestEveryOperationResolves(t *testing.T) {
+	cat, err := loadCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cat.ops) == 0 {
+		t.Fatal("the embedded document has no operations")
+	}
+	for _, o := range cat.ops {
+		op, err := cat.resolve(t.Context(), o)
+		if err != nil {
+			t.Errorf("%s: %v", o.ID, err)
+			continue
+		}
+		var body []byte
+		if op.hasBody() {
+			body = []byte("{}")
+		}
+		req, err := buildRequest(t.Context(), cat.authServer, op, body, nil)
+		if err != nil {
+			var ce *cliError
+			if !errors.As(err, &ce) || ce.code != exitUsage {
+				t.Errorf("%s: building: %v", o.ID, err)
+			}
+			continue
+		}
+		if err := validateRequest(t.Context(), op, req); err != nil {
+			var ce *cliError
+			if !errors.As(err, &ce) || ce.code != exitUsage || !strings.Contains(err.Error(), o.ID) {
+				t.Errorf("%s: validating: %v", o.ID, err)
+			}
+		}
+	}
+}
+
+func TestRedactJSON(t *testing.T) {
+	for _, tc := range []struct {
+		name, in, want string
+		changed        bool
+	}{
+		{"top level", `{"Token":"abc","Server":"https://x","TTL":1200}`, `{"Token":"[redacted]","Server":"https://x","TTL":1200}`, true},
+		{"ignores case, nested, keeps order", `{"z":[{"accesstoken":"t","a":null}],"Md5Hash":"h"}`, `{"z":[{"accesstoken":"[redacted]","a":null}],"Md5Hash":"[redacted]"}`, true},
+		{"null stays null", `{"Token":null}`, `{"Token":null}`, false},
+		{"objects as values", `{"Token":{"x":1}}`, `{"Token":"[redacted]"}`, true},
+		{"nothing to redact", `[1,2.5,"<&>",true,false,null,{}]`, `[1,2.5,"<&>",true,false,null,{}]`, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, changed, err := redactJSON([]byte(tc.in), sessionSecretFields)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != tc.want || changed != tc.changed {
+				t.Errorf("redactJSON(%s) = %s, %v; want %s, %v", tc.in, got, changed, tc.want, tc.changed)
+			}
+		})
+	}
+	if _, _, err := redactJSON([]byte(`{"Token":`), sessionSecretFields); err == nil {
+		t.Error("redactJSON of truncated JSON: no error")
+	}
+}
+
+func TestFieldPath(t *testing.T) {
+	for _, tc := range []struct {
+		ptr  []string
+		want string
+	}{
+		{[]string{"entriesPerPage"}, "entriesPerPage"},
+		{[]string{"sorting", "0", "Direction"}, "sorting[0].Direction"},
+		{[]string{"0", "Name"}, "[0].Name"},
+	} {
+		if got := fieldPath(tc.ptr); got != tc.want {
+			t.Errorf("fieldPath(%q) = %q, want %q", tc.ptr, got, tc.want)
+		}
+	}
+}
+
+func TestParseArgsInterspersed(t *testing.T) {
+	c := callCommand()
+	fs := newFlagSet(c.name)
+	data := fs.String("data", "", "")
+	var q stringsFlag
+	fs.Var(&q, "query", "")
+	s := &streams{stdout: io.Discard, stderr: io.Discard, getenv: noEnv}
+	pos, err := parseArgs(c, fs, s, []string{"Op_One", "--data", "{}", "--query", "a=1", "--query=b=2", "--", "--not-a-flag"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(pos, " ") != "Op_One --not-a-flag" || *data != "{}" || strings.Join(q, ",") != "a=1,b=2" {
+		t.Errorf("pos %q, data %q, query %q", pos, *data, q)
+	}
+}
+
+func BenchmarkLoadCatalog(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := loadCatalog(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkResolveOperation(b *testing.B) {
+	cat, err := loadCatalog()
+	if err != nil {
+		b.Fatal(err)
+	}
+	o, err := cat.lookup("Orders_GetOpenOrders")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := cat.resolve(b.Context(), o); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
