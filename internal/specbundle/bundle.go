@@ -122,8 +122,9 @@ func lookup(m *yaml.Node, key string) *yaml.Node {
 func ensureMapping(m *yaml.Node, key string) *yaml.Node {
 	if v := lookup(m, key); v != nil {
 		if v.Kind != yaml.MappingNode || v.Tag == "!!null" {
-			v.Kind, v.Tag, v.Value, v.Style = yaml.MappingNode, "!!map", "", 0
+			v.Kind, v.Tag, v.Value = yaml.MappingNode, "!!map", ""
 		}
+		v.Style = 0 // block style, even where the root wrote an empty flow mapping ({})
 		return v
 	}
 	v := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}

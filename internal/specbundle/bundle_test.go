@@ -62,6 +62,9 @@ func TestBundleMergesControllers(t *testing.T) {
 	if a, b := strings.Index(s, "/api/A/Get"), strings.Index(s, "/api/B/Get"); a < 0 || b < 0 || a > b {
 		t.Errorf("paths missing or not in controller-file order:\n%s", s)
 	}
+	if !strings.Contains(s, "\npaths:\n  /api/A/Get:\n") {
+		t.Errorf("paths are not written in block style:\n%s", s)
+	}
 	if strings.Count(s, "Shared:") != 1 {
 		t.Errorf("an identical schema shared by two controllers must appear once:\n%s", s)
 	}

@@ -27,7 +27,7 @@ const RateLimitExtension = "x-linnworks-rate-limit"
 // publicControllers are the controllers whose operations need no session.
 var publicControllers = map[string]bool{"Auth": true}
 
-var classicID = regexp.MustCompile(`^([A-Z][A-Za-z0-9]*)_([A-Z][A-Za-z0-9]*)$`)
+var classicID = regexp.MustCompile(`^([A-Z][A-Za-z0-9]*)_([A-Za-z][A-Za-z0-9_]*)$`)
 
 // Violation is one broken rule.
 type Violation struct {
@@ -203,10 +203,17 @@ func RateLimit(op *openapi3.Operation) (int, bool) {
 	return 0, false
 }
 
-// generatedNames maps the Go type name oapi-codegen gives each schema to the schema.
+// generatedNames maps the Go type name oapi-codegen gives each schema (its
+// x-go-name when set) to the schema.
 func generatedNames(doc *openapi3.T) map[string]string {
 	out := make(map[string]string, len(doc.Components.Schemas))
-	for name := range doc.Components.Schemas {
+	for name, ref := range doc.Components.Schemas {
+		if ref.Value != nil {
+			if n, ok := ref.Value.Extensions["x-go-name"].(string); ok && n != "" {
+				out[n] = name // an explicit Go name (an overlay's fix for a collision)
+				continue
+			}
+		}
 		out[goName(name)] = name
 	}
 	return out
