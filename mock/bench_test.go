@@ -149,10 +149,13 @@ func BenchmarkValidate(b *testing.B) {
 	}
 }
 
-// BenchmarkRoute measures the router alone on ~700 operations. kin-openapi's
-// legacy router (used here) matches through a path tree; its gorillamux router,
-// measured the same way outside this module (it needs gorilla/mux), took ~25 µs per
-// lookup at 700 operations because it tries the routes one by one.
+// BenchmarkRoute measures the router alone on ~700 operations. The mock uses
+// kin-openapi's legacy router, which matches through a path tree: 0.2–0.6 µs per
+// lookup wherever the route is. Its gorillamux router, measured the same way on the
+// same document in a scratch copy (it needs gorilla/mux, which this module does not
+// require), tries the routes one by one: 0.8 µs for a route it meets early, 10 µs
+// for /api/Stock/GetStockLevel and 160–250 µs (703 allocations) for
+// /api/Auth/AuthorizeByApplication, which it meets last.
 func BenchmarkRoute(b *testing.B) {
 	s, err := compile(syntheticDoc(b, benchOperations))
 	if err != nil {

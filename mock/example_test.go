@@ -1,0 +1,54 @@
+package mock_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/linnworks-go/linnworks/authn"
+	"github.com/linnworks-go/linnworks/gen"
+	"github.com/linnworks-go/linnworks/mock"
+)
+
+// A test wires the generated client and authn to the mock exactly as to Linnworks,
+// with the mock's Client as transport.
+func Example() {
+	m := mock.New()
+	src, err := authn.NewSource(m.Credentials(), authn.WithHTTPClient(m.Client()))
+	if err != nil {
+		panic(err)
+	}
+	client, err := gen.NewClientWithResponses(mock.AuthServer,
+		gen.WithRequestEditorFn(src.EditRequest),
+		gen.WithHTTPClient(src.Doer(m.Client())))
+	if err != nil {
+		panic(err)
+	}
+
+	m.Stub("Inventory_GetCategories", func(*http.Request) (int, any) {
+		name := "Shoes"
+		return http.StatusOK, []gen.LinnworksCategory{{CategoryName: &name}}
+	})
+	resp, err := client.InventoryGetCategoriesWithResponse(context.Background())
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(resp.StatusCode(), *(*resp.JSON200)[0].CategoryName)
+	fmt.Println("calls:", m.Calls("Inventory_GetCategories"), "sessions:", m.SessionCount())
+	// Output:
+	// 200 Shoes
+	// calls: 1 sessions: 1
+}
+
+// FailNext makes the next calls of an operation fail, for resilience tests.
+func ExampleServer_FailNext() {
+	m := mock.New()
+	m.FailNext("Auth_AuthorizeByApplication", 1, http.StatusServiceUnavailable)
+	resp, err := m.Client().Post(mock.AuthServer+"/api/Auth/AuthorizeByApplication", "application/json", nil)
+	if err != nil {
+		panic(err)
+	}
+	resp.Body.Close()
+	fmt.Println(resp.StatusCode)
+	// Output: 503
+}
