@@ -117,6 +117,7 @@ func Compare(upstreamDir string, overlays map[string]*Overlay, ours map[string]a
 		if err := up.Decode(&upDoc); err != nil {
 			return nil, fmt.Errorf("specsync: %s: %w", u.File, err)
 		}
+		borrowSecuritySchemes(upDoc, ours)
 		for _, name := range Controllers(upDoc) {
 			seen[name] = true
 			upFacts := ControllerFacts(upDoc, name)
@@ -230,4 +231,30 @@ func diffFacts(name string, up, ours Facts) *ControllerDrift {
 		return nil
 	}
 	return d
+}
+
+// borrowSecuritySchemes adds to the upstream document the security schemes of ours
+// it does not define: overlays are written in our document's terms, so an operation
+// an overlay adds refers to our scheme (SessionToken) by name.
+func borrowSecuritySchemes(up, ours map[string]any) {
+	oc, _ := ours["components"].(map[string]any)
+	ourSchemes, _ := oc["securitySchemes"].(map[string]any)
+	if len(ourSchemes) == 0 {
+		return
+	}
+	uc, _ := up["components"].(map[string]any)
+	if uc == nil {
+		uc = map[string]any{}
+		up["components"] = uc
+	}
+	us, _ := uc["securitySchemes"].(map[string]any)
+	if us == nil {
+		us = map[string]any{}
+		uc["securitySchemes"] = us
+	}
+	for name, s := range ourSchemes {
+		if _, ok := us[name]; !ok {
+			us[name] = s
+		}
+	}
 }

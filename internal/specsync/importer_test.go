@@ -258,3 +258,59 @@ actions:
 		t.Errorf("removed operation still present:\n%s", data)
 	}
 }
+
+func TestOverlayAddsAnOperationByHand(t *testing.T) {
+	dir := copyDir(t, "testdata/openapi")
+	writeOverlay(t, dir, "widgets.yaml", `overlay: 1.0.0
+info: {title: t, version: 1.0.0}
+actions:
+  - target: $.paths
+    description: Linnworks answers this call although the published specification omits it.
+    update:
+      /api/Widgets/CountWidgets:
+        get:
+          responses:
+            "200":
+              description: OK
+              content:
+                application/json:
+                  schema: {$ref: '#/components/schemas/WidgetCount'}
+            "400": {$ref: '#/components/responses/Error400'}
+            "401": {$ref: '#/components/responses/Error401'}
+            "429": {$ref: '#/components/responses/Error429'}
+          security:
+            - SessionToken: []
+          x-linnworks-rate-limit: 60
+          summary: Counts widgets.
+          tags: [Widgets]
+          operationId: Widgets_CountWidgets
+  - target: $.components.schemas
+    description: The answer of Widgets_CountWidgets.
+    update:
+      WidgetCount:
+        type: object
+        properties:
+          Count: {type: integer, format: int32}
+`)
+	if _, err := Import("testdata/upstream", dir); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "controllers", "widgets.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The overlay's keys are put back into the document's order.
+	want := "      operationId: Widgets_CountWidgets\n      tags: [Widgets]\n      summary: Counts widgets.\n      x-linnworks-rate-limit: 60\n      responses:"
+	if !strings.Contains(string(data), want) {
+		t.Errorf("added operation missing or out of order:\n%s", data)
+	}
+	rep, err := Drift("testdata/upstream", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Clean() {
+		var out bytes.Buffer
+		rep.Write(&out)
+		t.Errorf("an operation added by overlay counts as drift:\n%s", out.String())
+	}
+}
