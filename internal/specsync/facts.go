@@ -234,6 +234,7 @@ func (f *factBuilder) schema(owner, detail string, s any) {
 			names[i] = fmt.Sprint(v)
 		}
 		slices.Sort(names)
+		names = slices.Compact(names) // a list, but a set in meaning
 		parts = append(parts, "required("+strings.Join(names, ",")+")")
 	}
 	if d, ok := m["discriminator"].(map[string]any); ok {

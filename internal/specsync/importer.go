@@ -58,6 +58,9 @@ func Build(upstreamDir, openapiDir string) ([]*Controller, *ImportResult, error)
 		Normalize(c.Doc)
 		out = append(out, c)
 	}
+	if err := checkSharedSchemas(out); err != nil {
+		return nil, nil, err
+	}
 	for name := range overlays {
 		if !seen[name] {
 			return nil, nil, fmt.Errorf("specsync: overlay %s.yaml has no upstream controller file %s.json", name, name)
@@ -195,6 +198,7 @@ func normalizeSchema(s *yaml.Node) {
 		return
 	}
 	orderKeys(s, schemaRank, 1)
+	dedupe(get(s, "required"))
 	_ = pairs(get(s, "properties"), func(_ string, p *yaml.Node) error {
 		normalizeSchema(p)
 		return nil
@@ -204,4 +208,52 @@ func normalizeSchema(s *yaml.Node) {
 	for _, x := range contentOf(get(s, "allOf")) {
 		normalizeSchema(x)
 	}
+}
+
+// dedupe drops repeated scalars from a sequence. An overlay update appends to a
+// list, so a required name that upstream later states too would otherwise appear twice.
+func dedupe(list *yaml.Node) {
+	if list == nil || list.Kind != yaml.SequenceNode {
+		return
+	}
+	seen := map[string]bool{}
+	out := list.Content[:0]
+	for _, n := range list.Content {
+		if n.Kind == yaml.ScalarNode {
+			if seen[n.Value] {
+				continue
+			}
+			seen[n.Value] = true
+		}
+		out = append(out, n)
+	}
+	list.Content = out
+}
+
+// checkSharedSchemas fails when a schema that several controllers use comes out
+// different in two of them (the bundler would refuse the document), which happens
+// when an overlay corrects it in one controller only.
+func checkSharedSchemas(ctrls []*Controller) error {
+	type origin struct {
+		file string
+		data []byte
+	}
+	seen := map[string]origin{}
+	for _, c := range ctrls {
+		err := pairs(get(get(c.Doc, "components"), "schemas"), func(name string, s *yaml.Node) error {
+			data, err := yaml.Marshal(s)
+			if err != nil {
+				return err
+			}
+			if prev, ok := seen[name]; ok && !bytes.Equal(prev.data, data) {
+				return fmt.Errorf("specsync: schema %s differs between controllers/%s.yaml and controllers/%s.yaml after overlays: correct it in both overlays", name, prev.file, c.File)
+			}
+			seen[name] = origin{c.File, data}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

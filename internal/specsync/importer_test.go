@@ -314,3 +314,45 @@ actions:
 		t.Errorf("an operation added by overlay counts as drift:\n%s", out.String())
 	}
 }
+
+func TestOverlayRequiredListStaysASetWhenUpstreamCatchesUp(t *testing.T) {
+	dir := copyDir(t, "testdata/openapi")
+	up := editUpstream(t, "login.json", `"OpenSessionRequest": {
+      "type": "object",`, `"OpenSessionRequest": {
+      "type": "object",
+      "required": ["Key"],`)
+	if _, err := Import(up, dir); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "controllers", "login.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), "required:\n        - Key\n        - Secret\n") {
+		t.Errorf("required list not deduplicated:\n%s", data)
+	}
+	rep, err := Drift(up, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Clean() {
+		var out bytes.Buffer
+		rep.Write(&out)
+		t.Errorf("drift:\n%s", out.String())
+	}
+}
+
+func TestOverlayOnASharedSchemaMustCoverEveryController(t *testing.T) {
+	dir := copyDir(t, "testdata/openapi")
+	writeOverlay(t, dir, "widgets.yaml", `overlay: 1.0.0
+info: {title: t, version: 1.0.0}
+actions:
+  - target: $.components.schemas['Part']
+    description: Parts always have a SKU.
+    update: {required: [Sku]}
+`)
+	_, err := Import("testdata/upstream", dir)
+	if err == nil || !strings.Contains(err.Error(), "schema Part differs between controllers/login.yaml and controllers/widgets.yaml") {
+		t.Errorf("err = %v", err)
+	}
+}
