@@ -27,10 +27,11 @@ as the Go client (authorization, session header and host, one re-authorization o
 and the JSON response is printed: indented on a terminal, compact when piped.
 
 Credentials come from LINNWORKS_APPLICATION_ID, LINNWORKS_APPLICATION_SECRET and
-LINNWORKS_TOKEN; with none of them set the call goes to an in-process mock.
+LINNWORKS_TOKEN; with none of them set the call goes to an in-process mock. Keep
+secrets out of shell history: pass bodies that hold them as --data @FILE or --data -.
 
 Exit codes: 0 success, 1 the API answered an error (its status and message are printed
-on stderr), 2 usage or validation error.
+on stderr) or could not be reached, 2 usage or validation error (nothing was sent).
 
 Example:
   linnworks call Inventory_GetCategories

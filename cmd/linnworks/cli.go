@@ -68,7 +68,8 @@ LINNWORKS_TOKEN. When none of them is set, auth and call use an in-process mock 
 Linnworks (and say so on stderr). LINNWORKS_AUTH_SERVER points at another
 authorization server, e.g. a "linnworks mock".
 
-Exit codes: 0 success, 1 the API answered an error, 2 usage or validation error.
+Exit codes: 0 success, 1 the API answered an error (or could not be reached),
+2 usage or validation error (nothing was sent).
 
 Example:
   linnworks call Inventory_GetCategories
