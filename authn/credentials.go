@@ -24,8 +24,9 @@ type Credentials struct {
 	Token string
 }
 
-// Validate reports whether every field is a UUID; the error names each bad field
-// but never repeats its value.
+// Validate returns an error unless every field is a UUID in its canonical
+// 36-character form (either case). The error names each bad field and never
+// repeats its value.
 func (c Credentials) Validate() error {
 	var errs []error
 	for _, f := range []struct{ name, value string }{

@@ -10,7 +10,8 @@ import (
 // session's Server, keeping its path and query. Requests for operations the
 // embedded spec marks `security: []` (the Auth operations) are left untouched.
 //
-// With a live session it takes no lock and allocates nothing.
+// With a live session it takes no lock, reads the clock once and allocates at
+// most the header map entry (nothing when the map has room).
 func (s *Source) EditRequest(ctx context.Context, req *http.Request) error {
 	src := s.s
 	if src.public.public(req.Method, req.URL.Path) {

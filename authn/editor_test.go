@@ -264,6 +264,9 @@ func TestEditRequestHonoursContext(t *testing.T) {
 	if err := src.EditRequest(ctx, req); !errors.Is(err, context.Canceled) {
 		t.Fatalf("got %v; want context.Canceled", err)
 	}
+	if auth, _ := f.counts(); auth != 0 {
+		t.Fatalf("a cancelled caller started %d authorizations", auth)
+	}
 }
 
 func TestEditRequestFastPathAllocatesAtMostOnce(t *testing.T) {

@@ -12,8 +12,8 @@ import (
 // Authorization header and the server to send it to.
 //
 // Token and several BaseSession fields (Token, AccessToken, DatabasePassword,
-// Md5Hash, …) are secrets: fmt and slog output of a Session shows only its
-// Server, Locality and user name.
+// Md5Hash, …) are secrets: fmt, slog and JSON output of a Session shows only
+// its Server and Locality.
 type Session struct {
 	// Token is the session token (BaseSession.Token as a string).
 	Token string

@@ -153,6 +153,10 @@ func (s *source) live(ctx context.Context, now time.Duration) (*state, error) {
 			s.mu.Unlock()
 			return nil, err
 		}
+		if err := context.Cause(ctx); err != nil { // no one would wait for it
+			s.mu.Unlock()
+			return nil, fmt.Errorf("authn: waiting for a session: %w", err)
+		}
 		f = &flight{done: make(chan struct{})}
 		s.inflight = f
 		// The authorization outlives no one: it ends within authTimeout and
