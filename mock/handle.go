@@ -184,13 +184,18 @@ func (m *Server) serve(w http.ResponseWriter, r *http.Request, here, issueAt str
 		Options:                in.Options,
 	}
 	rin.SetBodyBytes(body)
-	if prevalidated {
-		// Validated once when the document was compiled: same operation, status,
-		// Content-Type and bytes, hence the same verdict.
-	} else if err := openapi3filter.ValidateResponse(ctx, rin); err != nil {
-		writeError(w, http.StatusInternalServerError, fmt.Sprintf("%s: the mock's answer breaks the API description: %s",
-			op.id, strings.Join(problems(err), "; ")))
-		return
+	// The synthesised answer was validated when the document was compiled: same
+	// operation, status, Content-Type and bytes, hence the same verdict.
+	if !prevalidated {
+		if code < 100 || code > 599 {
+			writeError(w, http.StatusInternalServerError, fmt.Sprintf("%s: the stub answered status %d, which is not an HTTP status", op.id, code))
+			return
+		}
+		if err := openapi3filter.ValidateResponse(ctx, rin); err != nil {
+			writeError(w, http.StatusInternalServerError, fmt.Sprintf("%s: the mock's answer breaks the API description: %s",
+				op.id, strings.Join(problems(err), "; ")))
+			return
+		}
 	}
 	for k, v := range header {
 		w.Header()[k] = v
