@@ -182,22 +182,26 @@ func (s *source) authorize(ctx context.Context, f *flight) {
 		st, err = s.newState(sess)
 	}
 	now := s.now()
+	var backoff time.Duration
 	s.mu.Lock()
 	if err == nil {
 		st.lastUse.Store(int64(now))
 		s.cur.Store(st)
 		s.failErr = nil
-		s.log.LogAttrs(ctx, slog.LevelDebug, "authn: authorized", slog.Any("session", sess))
 	} else {
-		backoff := failureBackoff + rand.N(failureJitter)
+		backoff = failureBackoff + rand.N(failureJitter)
 		s.failErr, s.failUntil = err, now+backoff
-		s.log.LogAttrs(ctx, slog.LevelWarn, "authn: authorization failed",
-			slog.String("error", err.Error()), slog.Duration("retry_after", backoff))
 	}
 	f.st, f.err = st, err
 	s.inflight = nil
 	s.mu.Unlock()
-	close(f.done)
+	if err == nil {
+		s.log.LogAttrs(ctx, slog.LevelDebug, "authn: authorized", slog.Any("session", sess))
+	} else {
+		s.log.LogAttrs(ctx, slog.LevelWarn, "authn: authorization failed",
+			slog.String("error", err.Error()), slog.Duration("retry_after", backoff))
+	}
+	close(f.done) // after logging: a waiter that returns sees the log line written
 }
 
 // newState checks the session's Server and prepares what EditRequest sets.
