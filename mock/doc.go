@@ -21,7 +21,24 @@
 //  7. The answer: the built-in session issuer for Auth_AuthorizeByApplication, a stub
 //     (Stub), or the synthesised example.
 //  8. Response validation: an answer that breaks the document becomes a 500 whose
-//     Message states the violation.
+//     Message states the violation. The synthesised answers are constant and are
+//     validated once, when the document is compiled, the same way.
 //
 // Errors use Linnworks' body {"Code":null,"Message":"..."}.
+//
+// Details:
+//   - The document is parsed and compiled once per process (kin-openapi's legacy
+//     router, a path tree; its gorillamux router scans the routes one by one and
+//     costs up to hundreds of µs at 700 operations). Routing uses method and path
+//     only, so any host reaches the operations.
+//   - Validation does not modify the request (no defaults are written into it) and
+//     checks format uuid, which kin-openapi leaves unchecked by default. Messages
+//     name the parameter or field (as a JSON pointer) and the rule, never a value.
+//   - Sessions are bound to the Server they were issued with: Client's sessions
+//     answer on SessionServer only, Handler's on the address that authorized them.
+//   - Quotas are sliding windows of one minute per session and operation
+//     (operations without security share one anonymous quota each). Rejected calls
+//     do not count against the quota; Retry-After is the whole seconds until the
+//     oldest counted call leaves the window.
+//   - Calls counts every request routed to an operation, whatever its answer.
 package mock

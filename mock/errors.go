@@ -117,7 +117,12 @@ func describeParseErr(pe *openapi3filter.ParseError) string {
 		parts = append(parts, pe.Reason)
 	}
 	if c := pe.RootCause(); c != nil {
-		parts = append(parts, c.Error())
+		var ne *strconv.NumError
+		if errors.As(c, &ne) {
+			parts = append(parts, "not a valid number: "+ne.Err.Error()) // NumError quotes the value
+		} else {
+			parts = append(parts, c.Error())
+		}
 	}
 	if len(parts) == 0 {
 		return "malformed value"

@@ -11,10 +11,12 @@ import (
 	"github.com/linnworks-go/linnworks/authn"
 )
 
-// Hosts of the in-process fake (Client): the authorization host and the session
-// server the mock hands out in BaseSession.Server.
+// Hosts of the in-process fake (Client).
 const (
-	AuthServer    = "https://api.linnworks.net"
+	// AuthServer is where Client reaches Auth_AuthorizeByApplication, as on Linnworks.
+	AuthServer = "https://api.linnworks.net"
+	// SessionServer is the Server of the sessions Client's mock issues; calls that
+	// use those sessions must go there.
 	SessionServer = "https://eu-ext.linnworks.net"
 )
 

@@ -39,6 +39,7 @@ paths:
       operationId: Things_Tree
       parameters:
         - {name: ids, in: query, schema: {type: array, items: {}}}
+        - {name: count, in: query, schema: {type: integer, format: int32}}
       responses:
         "200":
           description: ok
@@ -170,6 +171,18 @@ func TestSynthesisedAnswerIsValidatedAndServed(t *testing.T) {
 	a := do(t, m.Client(), http.MethodGet, mock.AuthServer+"/api/Things/Tree?ids=a&ids=b", "", nil)
 	if a.status != http.StatusOK || !strings.Contains(string(a.body), `"Kind":"LEAF"`) {
 		t.Fatalf("got %d %s", a.status, a.body)
+	}
+}
+
+func TestMalformedParameterMessage(t *testing.T) {
+	m := mock.New(mock.WithSpec(loadSmallDoc(t)))
+	a := do(t, m.Client(), http.MethodGet, mock.AuthServer+"/api/Things/Tree?count=12x34", "", nil)
+	if a.status != http.StatusBadRequest {
+		t.Fatalf("got %d %s", a.status, a.body)
+	}
+	msg := a.message(t)
+	if !strings.Contains(msg, `parameter "count" in query`) || !strings.Contains(msg, "invalid integer") || strings.Contains(msg, "12x34") {
+		t.Errorf("message %q should name the parameter and the rule, not quote the value", msg)
 	}
 }
 
