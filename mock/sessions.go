@@ -25,10 +25,20 @@ func newUUID() string {
 
 // issueSession records a fresh session answering on server. The caller holds m.mu.
 func (m *Server) issueSession(server string, now time.Time) *session {
-	// Drop sessions that idled out, so a long test does not accumulate them.
+	// Drop sessions that idled out, and their quotas, so a long test does not
+	// accumulate them.
+	expired := map[string]bool{}
 	for tok, s := range m.sessions {
 		if now.Sub(s.lastUsed) > m.idleTimeout {
 			delete(m.sessions, tok)
+			expired[tok] = true
+		}
+	}
+	if len(expired) > 0 {
+		for key := range m.rates {
+			if expired[key.token] {
+				delete(m.rates, key)
+			}
 		}
 	}
 	s := &session{token: newUUID(), server: server, lastUsed: now}
