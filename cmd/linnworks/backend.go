@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"net"
@@ -39,6 +40,7 @@ func (f *credFlags) register(fs *flag.FlagSet) {
 // backend is where auth and call send requests: the session source and the transport
 // under it, exactly as package linnworks wires them for a Go service.
 type backend struct {
+	creds      authn.Credentials
 	src        *authn.Source
 	transport  gen.HttpRequestDoer // the client under the 401-retrying doer
 	authServer string              // base URL requests are built against (the Auth host)
@@ -71,7 +73,7 @@ func newBackend(s *streams, f *credFlags, cat *catalog) (*backend, error) {
 		}
 		fmt.Fprintf(s.stderr, "linnworks: no credentials set (%s, %s, %s): using the in-process mock\n",
 			envApplicationID, envApplicationSecret, envToken)
-		return &backend{src: src, transport: client, authServer: cat.authServer}, nil
+		return &backend{creds: m.Credentials(), src: src, transport: client, authServer: cat.authServer}, nil
 	}
 
 	var missing []string
@@ -103,7 +105,7 @@ func newBackend(s *streams, f *credFlags, cat *catalog) (*backend, error) {
 	if err != nil {
 		return nil, usageErr("%w", err)
 	}
-	return &backend{src: src, transport: transport, authServer: base}, nil
+	return &backend{creds: creds, src: src, transport: transport, authServer: base}, nil
 }
 
 // checkAuthServer accepts an https URL, or plain http to this machine only (a local
@@ -160,6 +162,43 @@ func (b *backend) send(ctx context.Context, req *http.Request) (*http.Response, 
 		return nil, err
 	}
 	return b.src.Doer(b.transport).Do(req)
+}
+
+// scrub returns err's message with every secret of this call replaced: the application
+// secret, the installation token and the session token the request carried. Linnworks'
+// messages are not expected to echo them, but an error must never print one.
+func (b *backend) scrub(req *http.Request, err error) error {
+	msg := err.Error()
+	for _, secret := range []string{b.creds.ApplicationSecret, b.creds.Token, req.Header.Get("Authorization")} {
+		msg = replaceFold(msg, secret, redactedValue)
+	}
+	if msg == err.Error() {
+		return err
+	}
+	return errors.New(msg)
+}
+
+// replaceFold replaces every occurrence of old in s, ignoring case (UUIDs travel in
+// either case). An empty old changes nothing.
+func replaceFold(s, old, repl string) string {
+	if old == "" {
+		return s
+	}
+	var b strings.Builder
+	lowS, lowOld := strings.ToLower(s), strings.ToLower(old)
+	if len(lowS) != len(s) || len(lowOld) != len(old) { // non-ASCII case mapping: exact match only
+		return strings.ReplaceAll(s, old, repl)
+	}
+	for {
+		i := strings.Index(lowS, lowOld)
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:i])
+		b.WriteString(repl)
+		s, lowS = s[i+len(old):], lowS[i+len(old):]
+	}
 }
 
 func firstNonEmpty(vals ...string) string {

@@ -114,7 +114,7 @@ func runCall(ctx context.Context, s *streams, args []string) error {
 	}
 	resp, err := be.send(ctx, req)
 	if err != nil {
-		return failure(describeSendError(op, err))
+		return failure(be.scrub(req, describeSendError(op, err)))
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
@@ -122,7 +122,7 @@ func runCall(ctx context.Context, s *streams, args []string) error {
 		return failure(fmt.Errorf("%s: reading the response: %w", op.ID, err))
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return failure(apiError(op.ID, resp.StatusCode, raw))
+		return failure(be.scrub(req, apiError(op.ID, resp.StatusCode, raw)))
 	}
 	if len(raw) == 0 {
 		return nil

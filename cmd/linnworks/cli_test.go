@@ -228,3 +228,16 @@ func BenchmarkResolveOperation(b *testing.B) {
 		}
 	}
 }
+
+func TestReplaceFold(t *testing.T) {
+	for _, tc := range []struct{ s, old, want string }{
+		{"token ABC-def in abc-DEF", "abc-def", "token [redacted] in [redacted]"},
+		{"nothing here", "abc", "nothing here"},
+		{"empty secret", "", "empty secret"},
+		{"abcabc", "abc", "[redacted][redacted]"},
+	} {
+		if got := replaceFold(tc.s, tc.old, redactedValue); got != tc.want {
+			t.Errorf("replaceFold(%q, %q) = %q, want %q", tc.s, tc.old, got, tc.want)
+		}
+	}
+}

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/signal"
@@ -64,6 +66,13 @@ func TestScripts(t *testing.T) {
 			for _, k := range []string{envApplicationID, envApplicationSecret, envToken, envAuthServer} {
 				env.Setenv(k, "")
 			}
+			// A safety net: should a regression send anything to a real host, it goes to
+			// a closed port instead (Go never proxies loopback, so the mocks still answer).
+			for _, k := range []string{"HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy"} {
+				env.Setenv(k, "http://127.0.0.1:1")
+			}
+			env.Setenv("NO_PROXY", "")
+			env.Setenv("no_proxy", "")
 			m := mock.New()
 			srv := httptest.NewServer(m.Handler())
 			env.Defer(srv.Close)
@@ -79,6 +88,7 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"mockfail":  cmdMockFail,
 			"mockcalls": cmdMockCalls,
+			"mockecho":  cmdMockEcho,
 		},
 	})
 }
@@ -111,4 +121,18 @@ func cmdMockCalls(ts *testscript.TestScript, neg bool, args []string) {
 	if (got == want) == neg {
 		ts.Fatalf("mockcalls %s: got %d calls, want %s%d", args[0], got, map[bool]string{true: "not ", false: ""}[neg], want)
 	}
+}
+
+// cmdMockEcho: mockecho OPERATION_ID makes the script's HTTP mock answer the operation
+// with a 400 whose Message echoes the request's Authorization header and body, the worst
+// case for secrets in error messages.
+func cmdMockEcho(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: mockecho OPERATION_ID")
+	}
+	ts.Value(mockKey{}).(*mock.Server).Stub(args[0], func(r *http.Request) (int, any) {
+		body, _ := io.ReadAll(r.Body)
+		msg := "you sent " + r.Header.Get("Authorization") + " with " + string(body)
+		return http.StatusBadRequest, map[string]any{"Code": nil, "Message": msg}
+	})
 }
