@@ -21,8 +21,8 @@
 //  7. The answer: the built-in session issuer for Auth_AuthorizeByApplication, a stub
 //     (Stub), or the synthesised example.
 //  8. Response validation: an answer that breaks the document becomes a 500 whose
-//     Message states the violation. The synthesised answers are constant and are
-//     validated once, when the document is compiled, the same way.
+//     Message states the violation. The synthesised answers are constant: each is
+//     built and validated the same way once, on its operation's first call.
 //
 // Errors use Linnworks' body {"Code":null,"Message":"..."}.
 //

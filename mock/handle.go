@@ -152,7 +152,7 @@ func (m *Server) serve(w http.ResponseWriter, r *http.Request, here, issueAt str
 		code         int
 		body         []byte
 		ct           string
-		prevalidated bool // the constant synthesised answer, validated by compile
+		prevalidated bool // the constant synthesised answer, validated once by answer
 	)
 	switch {
 	case stub != nil:
@@ -165,11 +165,12 @@ func (m *Server) serve(w http.ResponseWriter, r *http.Request, here, issueAt str
 	case op.id == authorizeOperation:
 		code, body, ct = m.authorize(r, issueAt)
 	default:
-		if op.synthErr != nil {
-			writeError(w, http.StatusInternalServerError, fmt.Sprintf("%s: the mock cannot synthesise an answer: %v", op.id, op.synthErr))
+		a := op.answer()
+		if a.err != nil {
+			writeError(w, http.StatusInternalServerError, fmt.Sprintf("%s: the mock cannot synthesise an answer: %v", op.id, a.err))
 			return
 		}
-		code, body, ct, prevalidated = op.status, op.body, op.contentType, true
+		code, body, ct, prevalidated = a.status, a.body, a.contentType, true
 	}
 
 	// Nothing leaves without matching the document.

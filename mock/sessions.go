@@ -86,8 +86,10 @@ func (m *Server) SessionCount() int {
 // own values in the fields Linnworks' clients rely on.
 func (m *Server) baseSession(sess *session) []byte {
 	v := map[string]any{}
-	if op := m.spec.byID[authorizeOperation]; op != nil && op.body != nil {
-		_ = json.Unmarshal(op.body, &v) // our own encoding of a JSON object
+	if op := m.spec.byID[authorizeOperation]; op != nil {
+		if a := op.answer(); a.body != nil {
+			_ = json.Unmarshal(a.body, &v) // our own encoding of a JSON object
+		}
 	}
 	set := func(key string, value any) {
 		if _, ok := v[key]; ok {
