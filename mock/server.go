@@ -86,7 +86,7 @@ func WithCredentials(c authn.Credentials) Option {
 // WithSpec serves doc instead of the document embedded in package gen. doc is
 // validated and compiled by New and must not be modified afterwards. It is meant
 // for tests of the mock itself (benchmarks with a larger document) and for
-// documents of other versions of the API.
+// documents of other versions of the API. A nil doc keeps the embedded document.
 func WithSpec(doc *openapi3.T) Option {
 	return func(c *config) { c.doc = doc }
 }
@@ -123,6 +123,9 @@ func New(opts ...Option) *Server {
 	)
 	if cfg.doc != nil {
 		s, err = compile(cfg.doc)
+		if err != nil {
+			err = fmt.Errorf("mock: WithSpec: %w", err)
+		}
 	} else {
 		s, err = embeddedSpec()
 	}

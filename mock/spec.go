@@ -312,14 +312,6 @@ func (s *spec) findRoute(r *http.Request) (*routers.Route, map[string]string, *o
 	return route, params, s.byOp[route.Operation], 0, ""
 }
 
-// compileForOption compiles a caller-supplied document (WithSpec).
-func compileForOption(doc *openapi3.T) (*spec, error) {
-	if doc == nil {
-		return nil, fmt.Errorf("mock: WithSpec: document is nil")
-	}
-	return compile(doc)
-}
-
 // matchesUUID reports whether v looks like a uuid the way the mock validates them.
 func matchesUUID(v string) bool { return uuidRE.MatchString(v) }
 
