@@ -63,11 +63,7 @@ func runAuth(ctx context.Context, s *streams, args []string) error {
 	if len(pos) > 0 {
 		return usageErr("takes no arguments, got: %s", strings.Join(pos, " "))
 	}
-	cat, err := loadCatalog()
-	if err != nil {
-		return err
-	}
-	be, err := newBackend(s, &cf, cat)
+	be, err := newBackend(s, &cf)
 	if err != nil {
 		return err
 	}

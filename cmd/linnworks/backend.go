@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/linnworks-go/linnworks"
 	"github.com/linnworks-go/linnworks/authn"
 	"github.com/linnworks-go/linnworks/gen"
 	"github.com/linnworks-go/linnworks/mock"
@@ -37,19 +38,19 @@ func (f *credFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.authServer, "auth-server", "", "authorization server base URL (default $"+envAuthServer+", else https://api.linnworks.net)")
 }
 
-// backend is where auth and call send requests: the session source and the transport
-// under it, exactly as package linnworks wires them for a Go service.
+// backend is where auth and call send requests: the client package linnworks builds for
+// a Go service (linnworks.NewClientWithSource), so the CLI exercises the very same
+// pipeline: session editor, User-Agent, 401-retrying doer, HTTP client.
 type backend struct {
-	creds      authn.Credentials
-	src        *authn.Source
-	transport  gen.HttpRequestDoer // the client under the 401-retrying doer
-	authServer string              // base URL requests are built against (the Auth host)
+	creds  authn.Credentials
+	src    *authn.Source
+	client *gen.Client
 }
 
-// newBackend resolves the credentials (flags over environment) and builds the session
-// source. With no credentials at all it uses an in-process mock and says so on stderr;
-// with some but not all it is a usage error naming what is missing. No network is used.
-func newBackend(s *streams, f *credFlags, cat *catalog) (*backend, error) {
+// newBackend resolves the credentials (flags over environment) and builds the client.
+// With no credentials at all it uses an in-process mock and says so on stderr; with
+// some but not all it is a usage error naming what is missing. No network is used.
+func newBackend(s *streams, f *credFlags) (*backend, error) {
 	creds := authn.Credentials{
 		ApplicationID:     firstNonEmpty(f.applicationID, s.getenv(envApplicationID)),
 		ApplicationSecret: s.getenv(envApplicationSecret),
@@ -60,52 +61,52 @@ func newBackend(s *streams, f *credFlags, cat *catalog) (*backend, error) {
 		fmt.Fprintf(s.stderr, "linnworks: warning: --token is visible in shell history and process lists; prefer %s\n", envToken)
 	}
 
-	if creds.ApplicationID == "" && creds.ApplicationSecret == "" && creds.Token == "" {
+	var opts []linnworks.Option
+	switch {
+	case creds.ApplicationID == "" && creds.ApplicationSecret == "" && creds.Token == "":
 		if authServer != "" {
 			return nil, usageErr("an authorization server is set (%s or --auth-server) but no credentials: set %s, %s and %s",
 				envAuthServer, envApplicationID, envApplicationSecret, envToken)
 		}
 		m := mock.New()
-		client := m.Client()
-		src, err := authn.NewSource(m.Credentials(), authn.WithHTTPClient(client))
-		if err != nil {
-			return nil, fmt.Errorf("setting up the in-process mock: %w", err)
-		}
+		creds = m.Credentials()
+		opts = append(opts, linnworks.WithHTTPClient(m.Client()))
 		fmt.Fprintf(s.stderr, "linnworks: no credentials set (%s, %s, %s): using the in-process mock\n",
 			envApplicationID, envApplicationSecret, envToken)
-		return &backend{creds: m.Credentials(), src: src, transport: client, authServer: cat.authServer}, nil
-	}
-
-	var missing []string
-	if creds.ApplicationID == "" {
-		missing = append(missing, envApplicationID+" (or --application-id)")
-	}
-	if creds.ApplicationSecret == "" {
-		missing = append(missing, envApplicationSecret)
-	}
-	if creds.Token == "" {
-		missing = append(missing, envToken+" (or --token)")
-	}
-	if len(missing) > 0 {
-		return nil, usageErr("missing credentials: set %s (or none of the three to use the in-process mock)", strings.Join(missing, " and "))
-	}
-
-	transport := &http.Client{}
-	opts := []authn.Option{authn.WithHTTPClient(transport)}
-	base := cat.authServer
-	if authServer != "" {
-		u, err := checkAuthServer(authServer)
-		if err != nil {
-			return nil, err
+	default:
+		var missing []string
+		if creds.ApplicationID == "" {
+			missing = append(missing, envApplicationID+" (or --application-id)")
 		}
-		base = strings.TrimRight(u.String(), "/")
-		opts = append(opts, authn.WithAuthServer(base), authn.WithTrustedServer(trustAlso(u)))
+		if creds.ApplicationSecret == "" {
+			missing = append(missing, envApplicationSecret)
+		}
+		if creds.Token == "" {
+			missing = append(missing, envToken+" (or --token)")
+		}
+		if len(missing) > 0 {
+			return nil, usageErr("missing credentials: set %s (or none of the three to use the in-process mock)", strings.Join(missing, " and "))
+		}
+		if authServer != "" {
+			u, err := checkAuthServer(authServer)
+			if err != nil {
+				return nil, err
+			}
+			opts = append(opts,
+				linnworks.WithAuthServer(strings.TrimRight(u.String(), "/")),
+				linnworks.WithSourceOptions(authn.WithTrustedServer(trustAlso(u))))
+		}
 	}
-	src, err := authn.NewSource(creds, opts...)
+
+	client, src, err := linnworks.NewClientWithSource(creds, opts...)
 	if err != nil {
 		return nil, usageErr("%w", err)
 	}
-	return &backend{creds: creds, src: src, transport: transport, authServer: base}, nil
+	gc, ok := client.ClientInterface.(*gen.Client)
+	if !ok {
+		return nil, fmt.Errorf("linnworks.NewClientWithSource returned a %T, want a *gen.Client inside", client.ClientInterface)
+	}
+	return &backend{creds: creds, src: src, client: gc}, nil
 }
 
 // checkAuthServer accepts an https URL, or plain http to this machine only (a local
@@ -147,21 +148,23 @@ func trustAlso(auth *url.URL) func(*url.URL) bool {
 	}
 }
 
-// send retargets req (built against the document's server) to the backend's auth server
-// and sends it through the session editor and the 401-retrying doer, as a Go service's
-// gen client does: EditRequest leaves the Auth operations alone and routes the others
-// to the session's Server.
+// send sends a request built for any operation the way the generated client sends its
+// own: against the client's Server (the Auth host), through its request editors (the
+// session editor leaves the Auth operations alone and routes the others to the
+// session's Server), then its doer (which re-authorizes and retries once on 401).
 func (b *backend) send(ctx context.Context, req *http.Request) (*http.Response, error) {
-	base, err := url.Parse(b.authServer)
+	base, err := url.Parse(b.client.Server)
 	if err != nil {
-		return nil, fmt.Errorf("auth server: %w", err)
+		return nil, fmt.Errorf("server %q: %w", b.client.Server, err)
 	}
 	req.URL.Scheme, req.URL.Host = base.Scheme, base.Host
 	req.Host = ""
-	if err := b.src.EditRequest(ctx, req); err != nil {
-		return nil, err
+	for _, edit := range b.client.RequestEditors {
+		if err := edit(ctx, req); err != nil {
+			return nil, err
+		}
 	}
-	return b.src.Doer(b.transport).Do(req)
+	return b.client.Client.Do(req)
 }
 
 // scrub returns err's message with every secret of this call replaced: the application

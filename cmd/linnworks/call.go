@@ -108,7 +108,7 @@ func runCall(ctx context.Context, s *streams, args []string) error {
 	if err := validateRequest(ctx, op, req); err != nil {
 		return err
 	}
-	be, err := newBackend(s, &cf, cat)
+	be, err := newBackend(s, &cf)
 	if err != nil {
 		return err
 	}

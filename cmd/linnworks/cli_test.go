@@ -103,8 +103,8 @@ func TestMockCommandServesUntilCancelled(t *testing.T) {
 	// Stopped means stopped: the port no longer answers.
 	errOut.Reset()
 	code = run(t.Context(), []string{"auth"}, strings.NewReader(""), io.Discard, &errOut, func(k string) string { return env[k] })
-	if code != exitFailure || !strings.Contains(errOut.String(), "connection refused") {
-		t.Errorf("auth after stop: exit %d, stderr %q; want 1 and connection refused", code, errOut.String())
+	if code != exitFailure || !strings.Contains(errOut.String(), "authorizing at "+env[envAuthServer]) {
+		t.Errorf("auth after stop: exit %d, stderr %q; want 1, failing to reach the stopped mock", code, errOut.String())
 	}
 }
 
