@@ -6,8 +6,11 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
+	"os/exec"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 )
 
@@ -239,5 +242,45 @@ func TestReplaceFold(t *testing.T) {
 		if got := replaceFold(tc.s, tc.old, redactedValue); got != tc.want {
 			t.Errorf("replaceFold(%q, %q) = %q, want %q", tc.s, tc.old, got, tc.want)
 		}
+	}
+}
+
+// TestMockStopsOnSignal runs the real binary (the test binary, which TestMain turns into
+// `linnworks` on PATH) and stops `linnworks mock` with Ctrl-C's SIGINT and with SIGTERM:
+// both must end in a clean shutdown and exit code 0.
+func TestMockStopsOnSignal(t *testing.T) {
+	bin, err := exec.LookPath("linnworks")
+	if err != nil {
+		t.Fatalf("linnworks is not on PATH (TestMain puts it there): %v", err)
+	}
+	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			cmd := exec.CommandContext(t.Context(), bin, "mock", "--addr", "127.0.0.1:0")
+			cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
+			stdout, err := cmd.StdoutPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var stderr lockedBuffer
+			cmd.Stderr = &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			// The banner comes after the listener is up and the signal handler is set.
+			line, err := bufio.NewReader(stdout).ReadString('\n')
+			if err != nil || !strings.HasPrefix(line, "linnworks mock: serving on http://127.0.0.1:") {
+				t.Fatalf("first line %q, %v; want the base URL", line, err)
+			}
+			if err := cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			go func() { _, _ = io.Copy(io.Discard, stdout) }()
+			if err := cmd.Wait(); err != nil {
+				t.Fatalf("after %v: %v; stderr %q", sig, err, stderr.String())
+			}
+			if !strings.Contains(stderr.String(), "linnworks mock: stopped") {
+				t.Errorf("stderr %q lacks the clean stop", stderr.String())
+			}
+		})
 	}
 }
