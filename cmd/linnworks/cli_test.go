@@ -284,3 +284,21 @@ func TestMockStopsOnSignal(t *testing.T) {
 		})
 	}
 }
+
+func TestAPIError(t *testing.T) {
+	for _, tc := range []struct {
+		status int
+		body   string
+		want   string
+	}{
+		{400, `{"Code":null,"Message":"Invalid stock item id"}`, "Op_X: HTTP 400 Bad Request: Invalid stock item id"},
+		{429, `{"Code":"RATE","Message":"Too many"}`, "Op_X: HTTP 429 Too Many Requests (code RATE): Too many"},
+		{502, "<html>\n<body>Bad   gateway</body></html>", "Op_X: HTTP 502 Bad Gateway: <html> <body>Bad gateway</body></html>"},
+		{500, "", "Op_X: HTTP 500 Internal Server Error"},
+		{599, strings.Repeat("x", 300), "Op_X: HTTP 599: " + strings.Repeat("x", 200) + "…"},
+	} {
+		if got := apiError("Op_X", tc.status, []byte(tc.body)).Error(); got != tc.want {
+			t.Errorf("apiError(%d, %q) = %q, want %q", tc.status, tc.body, got, tc.want)
+		}
+	}
+}
