@@ -38,9 +38,12 @@ func (o *Overlay) Actions() []Action {
 
 // Action summarizes one overlay action.
 type Action struct {
-	Target      string
+	// Target is the RFC 9535 JSONPath the action applies to.
+	Target string
+	// Description is the one-line reason for the correction.
 	Description string
-	Remove      bool
+	// Remove is true for a removal, false for an update.
+	Remove bool
 }
 
 // LoadOverlays reads every openapi/overlays/*.yaml, keyed by controller file base name.
