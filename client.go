@@ -5,18 +5,53 @@
 // session's server, and a call refused with 401 is retried once with a new session.
 //
 //	client, err := linnworks.NewClient(authn.Credentials{ApplicationID: id, ApplicationSecret: secret, Token: token})
-//	resp, err := client.InventoryGetCategoriesWithResponse(ctx)
+//	resp, err := linnworks.Result(client.InventoryGetCategoriesWithResponse(ctx))
+//
+// # What happens to a call
+//
+// A typed call goes through these layers, outermost first:
+//
+//  1. the request editors: the session editor (authn.Source.EditRequest: a live
+//     session token, the session's server), then those of WithClientOptions;
+//  2. the answer guard: an answer that claims JSON and is not valid JSON becomes
+//     an *APIError keeping status and body (the generated parser would return a
+//     bare decoding error and drop both); an empty JSON answer loses its
+//     Content-Type, so that the parser leaves the JSON fields nil instead of failing;
+//  3. the retry policy (RetryPolicy, logging each attempt): 429 and quota
+//     answers for every operation, 5xx and connection failures for GET and
+//     WithIdempotent operations; each retry runs the session editor again;
+//  4. the session's 401 handling (authn.Source.Doer): re-authorize and replay once;
+//  5. the rate limiter: one token bucket per operation from its
+//     x-linnworks-rate-limit, shared by every caller of the client;
+//  6. the User-Agent, then the HTTP client (WithHTTPClient).
+//
+// The retry policy is outside the 401 handling, so a retried 429 gets a valid
+// session, and never retries a 401 itself, so the two never multiply. The rate
+// limiter is innermost, so every real send takes a token: retries, 401 replays
+// and the authorizations of the session source alike.
+//
+// # Errors
+//
+// Result (or CheckResponse) turns any answer other than 2xx into an *APIError,
+// which errors.Is matches against ErrRateLimited, ErrUnauthorized and ErrNotFound.
+//
+// # Pages
+//
+// Pages walks any paged operation as an iter.Seq2; OpenOrders, StockItems,
+// StockItemsFull and ProcessedOrders do it for the most used ones.
 package linnworks
 
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"runtime/debug"
 	"time"
 
 	"github.com/linnworks-go/linnworks/authn"
 	"github.com/linnworks-go/linnworks/gen"
+	"github.com/linnworks-go/linnworks/internal/opindex"
 )
 
 // modulePath is this module's path, looked up in the build info for the version.
@@ -36,6 +71,21 @@ type options struct {
 	sourceOpts []authn.Option
 	genOpts    []gen.ClientOption
 	errs       []error
+
+	logger      *slog.Logger
+	noRateLimit bool
+	rateLimits  map[string]int // operationId → calls per minute (WithRateLimit)
+	retry       RetryPolicy
+	idempotent  []string
+}
+
+// WithLogger logs every attempt of every call to l (operation, attempt, status
+// or error, duration, retry decision; never secrets, headers or bodies), and the
+// waits for the rate limiter at level Debug. It is also given to the session
+// source (authn.WithLogger) unless WithSourceOptions sets one. A nil l logs nothing
+// (the default).
+func WithLogger(l *slog.Logger) Option {
+	return func(o *options) { o.logger = l }
 }
 
 // WithHTTPClient sets the doer under the client, used for authorizations and
@@ -104,6 +154,14 @@ func NewClientWithSource(c authn.Credentials, opts ...Option) (*gen.ClientWithRe
 	if err := errors.Join(o.errs...); err != nil {
 		return nil, nil, err
 	}
+	idx, err := opindex.Embedded()
+	if err != nil {
+		return nil, nil, fmt.Errorf("linnworks: %w", err)
+	}
+	log := o.logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	base := o.baseDoer()
 	ua := DefaultUserAgent()
 	if o.userAgent != nil {
@@ -112,13 +170,29 @@ func NewClientWithSource(c authn.Credentials, opts ...Option) (*gen.ClientWithRe
 	if ua != "" {
 		base = &userAgentDoer{next: base, ua: []string{ua}}
 	}
-	sourceOpts := append([]authn.Option{authn.WithHTTPClient(base), authn.WithAuthServer(o.authServer)}, o.sourceOpts...)
-	src, err := authn.NewSource(c, sourceOpts...)
+	if !o.noRateLimit {
+		limited, err := newRateLimiter(base, idx, o.rateLimits, log)
+		if err != nil {
+			return nil, nil, err
+		}
+		base = limited
+	} else if err := checkOps("WithRateLimit", idx, mapKeys(o.rateLimits)); err != nil {
+		return nil, nil, err
+	}
+	sourceOpts := []authn.Option{authn.WithHTTPClient(base), authn.WithAuthServer(o.authServer)}
+	if o.logger != nil {
+		sourceOpts = append(sourceOpts, authn.WithLogger(o.logger))
+	}
+	src, err := authn.NewSource(c, append(sourceOpts, o.sourceOpts...)...)
+	if err != nil {
+		return nil, nil, err
+	}
+	retry, err := newRetrier(src.Doer(base), src.EditRequest, idx, o.retry, o.idempotent, log)
 	if err != nil {
 		return nil, nil, err
 	}
 	genOpts := append([]gen.ClientOption{
-		gen.WithHTTPClient(src.Doer(base)),
+		gen.WithHTTPClient(&guardDoer{next: retry}),
 		gen.WithRequestEditorFn(src.EditRequest),
 	}, o.genOpts...)
 	client, err := gen.NewClientWithResponses(o.authServer, genOpts...)
@@ -126,6 +200,24 @@ func NewClientWithSource(c authn.Credentials, opts ...Option) (*gen.ClientWithRe
 		return nil, nil, fmt.Errorf("linnworks: building the client: %w", err)
 	}
 	return client, src, nil
+}
+
+// checkOps returns an error naming the first id the API does not have.
+func checkOps(option string, idx *opindex.Index, ids []string) error {
+	for _, id := range ids {
+		if idx.ByID(id) == nil {
+			return fmt.Errorf("linnworks: %s(%q): the API has no such operation", option, id)
+		}
+	}
+	return nil
+}
+
+func mapKeys(m map[string]int) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	return keys
 }
 
 // baseDoer is the doer from WithHTTPClient, else a new *http.Client over
