@@ -122,7 +122,7 @@ func (l *rateLimiter) Do(req *http.Request) (*http.Response, error) {
 // does not start when ctx's deadline would pass first.
 func (l *rateLimiter) wait(ctx context.Context, lim *rate.Limiter, op *opindex.Op) error {
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("linnworks: %s: %w", op.ID, err)
+		return &limitWaitError{op: op.ID, perMinute: l.limits[op.Index], err: err}
 	}
 	now := time.Now()
 	r := lim.ReserveN(now, 1)
@@ -132,8 +132,7 @@ func (l *rateLimiter) wait(ctx context.Context, lim *rate.Limiter, op *opindex.O
 	}
 	if dl, ok := ctx.Deadline(); ok && dl.Sub(now) < d {
 		r.CancelAt(now)
-		return fmt.Errorf("linnworks: %s: the client-side rate limit (%d/min) needs a wait of %v, past the context's deadline: %w",
-			op.ID, l.limits[op.Index], d.Round(time.Millisecond), context.DeadlineExceeded)
+		return &limitWaitError{op: op.ID, perMinute: l.limits[op.Index], wait: d, err: context.DeadlineExceeded}
 	}
 	if l.log.Enabled(ctx, slog.LevelDebug) {
 		l.log.LogAttrs(ctx, slog.LevelDebug, "linnworks: waiting for the client-side rate limit",
@@ -146,6 +145,26 @@ func (l *rateLimiter) wait(ctx context.Context, lim *rate.Limiter, op *opindex.O
 		return nil
 	case <-ctx.Done():
 		r.Cancel()
-		return fmt.Errorf("linnworks: %s: waiting for the client-side rate limit: %w", op.ID, ctx.Err())
+		return &limitWaitError{op: op.ID, perMinute: l.limits[op.Index], err: ctx.Err()}
 	}
 }
+
+// limitWaitError is a wait for the rate limiter cut short by the caller's
+// context (or not started, its deadline being too close). It wraps the
+// context's error; the retry policy never retries it.
+type limitWaitError struct {
+	op        string
+	perMinute int
+	wait      time.Duration // the wait that was not started, or 0
+	err       error
+}
+
+func (e *limitWaitError) Error() string {
+	if e.wait > 0 {
+		return fmt.Sprintf("linnworks: %s: the client-side rate limit (%d/min) needs a wait of %v, past the context's deadline: %v",
+			e.op, e.perMinute, e.wait.Round(time.Millisecond), e.err)
+	}
+	return fmt.Sprintf("linnworks: %s: waiting for the client-side rate limit (%d/min): %v", e.op, e.perMinute, e.err)
+}
+
+func (e *limitWaitError) Unwrap() error { return e.err }

@@ -280,7 +280,8 @@ type peekedBody struct {
 // succeed when repeated), rather than on a refused authorization or a bad request.
 func transient(err error) bool {
 	var authErr *authn.AuthError
-	if errors.As(err, &authErr) {
+	var waitErr *limitWaitError
+	if errors.As(err, &authErr) || errors.As(err, &waitErr) {
 		return false
 	}
 	var ue *url.Error
