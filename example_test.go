@@ -2,13 +2,18 @@ package linnworks_test
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/jarcoal/httpmock"
 
 	"github.com/linnworks-go/linnworks"
 	"github.com/linnworks-go/linnworks/authn"
+	"github.com/linnworks-go/linnworks/gen"
+	"github.com/linnworks-go/linnworks/mock"
 )
 
 // NewClient is all the setup a service needs. Here the HTTP client is an
@@ -58,4 +63,148 @@ func exampleLinnworks() *http.Client {
 		httpmock.HeaderIs("Authorization", "5e550001-0000-4000-8000-000000000000"),
 		httpmock.NewStringResponder(200, `[{"CategoryName":"Default"},{"CategoryName":"Garden"}]`).HeaderSet(json))
 	return &http.Client{Transport: mt}
+}
+
+// exampleMockClient is a client of a fresh mock (mock.New), the in-memory fake
+// Linnworks the examples run against.
+func exampleMockClient(m *mock.Server, opts ...linnworks.Option) *gen.ClientWithResponses {
+	client, err := linnworks.NewClient(m.Credentials(), append([]linnworks.Option{linnworks.WithHTTPClient(m.Client())}, opts...)...)
+	if err != nil {
+		panic(err)
+	}
+	return client
+}
+
+// Result turns any answer other than 2xx into an *APIError, which errors.Is
+// matches against ErrRateLimited, ErrUnauthorized and ErrNotFound.
+func ExampleResult() {
+	m := mock.New()
+	client := exampleMockClient(m, linnworks.WithoutRetry())
+
+	m.FailNext("Orders_GetOpenOrders", 1, http.StatusBadRequest)
+	_, err := linnworks.Result(client.OrdersGetOpenOrdersWithResponse(context.Background(), gen.OrdersGetOpenOrdersRequest{}))
+	var apiErr *linnworks.APIError
+	if errors.As(err, &apiErr) {
+		fmt.Println(apiErr.Operation, apiErr.StatusCode, apiErr.Message)
+	}
+
+	m.FailNext("Orders_GetOpenOrders", 1, http.StatusTooManyRequests)
+	_, err = linnworks.Result(client.OrdersGetOpenOrdersWithResponse(context.Background(), gen.OrdersGetOpenOrdersRequest{}))
+	fmt.Println(errors.Is(err, linnworks.ErrRateLimited))
+	fmt.Println(err)
+	// Output:
+	// Orders_GetOpenOrders 400 Orders_GetOpenOrders: injected failure (400 Bad Request)
+	// true
+	// linnworks: Orders_GetOpenOrders: HTTP 429 Too Many Requests: Orders_GetOpenOrders: injected failure (429 Too Many Requests)
+}
+
+// The retry policy sends a GET again after a 5xx (and any call after a 429),
+// but never repeats a POST that may have run.
+func ExampleWithRetryPolicy() {
+	m := mock.New()
+	client := exampleMockClient(m, linnworks.WithRetryPolicy(linnworks.RetryPolicy{
+		MaxAttempts: 4,
+		BaseDelay:   time.Millisecond, // short, for the example
+	}))
+	ctx := context.Background()
+
+	m.FailNext("Inventory_GetCategories", 2, http.StatusServiceUnavailable)
+	_, err := linnworks.Result(client.InventoryGetCategoriesWithResponse(ctx))
+	fmt.Println("GET:", err, "after", m.Calls("Inventory_GetCategories"), "calls")
+
+	m.FailNext("Orders_GetOpenOrders", 1, http.StatusServiceUnavailable)
+	_, err = linnworks.Result(client.OrdersGetOpenOrdersWithResponse(ctx, gen.OrdersGetOpenOrdersRequest{}))
+	fmt.Println("POST:", err != nil, "after", m.Calls("Orders_GetOpenOrders"), "call")
+	// Output:
+	// GET: <nil> after 3 calls
+	// POST: true after 1 call
+}
+
+// Each operation is limited to its x-linnworks-rate-limit calls per minute, by
+// default; WithRateLimit changes one. A wait the context's deadline would cut
+// short is not started.
+func ExampleWithRateLimit() {
+	m := mock.New()
+	client := exampleMockClient(m, linnworks.WithRateLimit("Inventory_GetCategories", 1))
+
+	_, err := linnworks.Result(client.InventoryGetCategoriesWithResponse(context.Background()))
+	fmt.Println("first call:", err)
+
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	_, err = client.InventoryGetCategoriesWithResponse(ctx) // the next token comes in a minute
+	fmt.Println("second call:", errors.Is(err, context.DeadlineExceeded), m.Calls("Inventory_GetCategories"))
+	// Output:
+	// first call: <nil>
+	// second call: true 1
+}
+
+// OpenOrders walks every page of Orders_GetOpenOrders.
+func ExampleOpenOrders() {
+	m := mock.New()
+	m.Stub("Orders_GetOpenOrders", func(r *http.Request) (int, any) { // 5 orders
+		var req gen.OrdersGetOpenOrdersRequest
+		_ = json.NewDecoder(r.Body).Decode(&req)
+		page, size := int(*req.PageNumber), int(*req.EntriesPerPage)
+		var orders []gen.OpenOrder
+		for n := (page-1)*size + 1; n <= min(page*size, 5); n++ {
+			num := int32(n)
+			orders = append(orders, gen.OpenOrder{NumOrderId: &num})
+		}
+		total := int32(3)
+		return http.StatusOK, gen.GenericPagedResultOpenOrder{Data: &orders, TotalPages: &total}
+	})
+	client := exampleMockClient(m)
+
+	size := int32(2)
+	for order, err := range linnworks.OpenOrders(context.Background(), client, gen.OrdersGetOpenOrdersRequest{EntriesPerPage: &size}) {
+		if err != nil {
+			fmt.Println(err)
+			break
+		}
+		fmt.Print(*order.NumOrderId, " ")
+	}
+	fmt.Println("in", m.Calls("Orders_GetOpenOrders"), "pages")
+	// Output:
+	// 1 2 3 4 5 in 3 pages
+}
+
+// Pages walks any paged operation given a function that fetches one page: here
+// WarehouseTransfer_GetArchivedTransfers, which states its page count.
+func ExamplePages() {
+	m := mock.New()
+	m.Stub("WarehouseTransfer_GetArchivedTransfers", func(r *http.Request) (int, any) { // 2 pages of 2
+		transfers, total := make([]gen.WarehouseTransfer, 2), int32(2)
+		return http.StatusOK, gen.GenericPagedResultWarehouseTransfer{Data: &transfers, TotalPages: &total}
+	})
+	client := exampleMockClient(m)
+
+	const size = 2
+	fetch := func(ctx context.Context, page int) ([]gen.WarehouseTransfer, int, error) {
+		n, entries := int32(page), int32(size)
+		resp, err := linnworks.Result(client.WarehouseTransferGetArchivedTransfersWithResponse(ctx,
+			&gen.WarehouseTransferGetArchivedTransfersParams{PageNumber: &n, EntriesPerPage: &entries}))
+		if err != nil {
+			return nil, 0, err
+		}
+		if resp.JSON200 == nil || resp.JSON200.Data == nil {
+			return nil, -1, nil
+		}
+		total := -1 // unknown: read pages until a short one
+		if resp.JSON200.TotalPages != nil {
+			total = int(*resp.JSON200.TotalPages)
+		}
+		return *resp.JSON200.Data, total, nil
+	}
+	count := 0
+	for _, err := range linnworks.Pages(context.Background(), size, fetch) {
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		count++
+	}
+	fmt.Println(count, "transfers in", m.Calls("WarehouseTransfer_GetArchivedTransfers"), "pages")
+	// Output:
+	// 4 transfers in 2 pages
 }
