@@ -140,17 +140,22 @@ func newRetrier(next gen.HttpRequestDoer, edit func(context.Context, *http.Reque
 func (r *retrier) Do(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	op := r.idx.Lookup(req.Method, req.URL.Path)
-	name := req.Method + " " + req.URL.Path
+	var name string
 	if op != nil {
 		name = op.ID
+	} else {
+		name = req.Method + " " + req.URL.Path
 	}
 	safe := req.Method == http.MethodGet || req.Method == http.MethodHead || req.Method == "" ||
 		(op != nil && r.idempotent[op.Index])
 	replayable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
 	first := time.Now()
+	start := first
 	cur := req
 	for attempt := 1; ; attempt++ {
-		start := time.Now()
+		if attempt > 1 {
+			start = time.Now()
+		}
 		resp, err := r.next.Do(cur)
 		took := time.Since(start)
 		reason, wait := r.classify(ctx, resp, err, safe, attempt)
