@@ -64,6 +64,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 		for _, n := range res.Notes {
 			fmt.Fprintf(stdout, "note: %s\n", n)
 		}
+		sres, err := specsync.ImportServices(*upstream, *openapiDir)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "wrote %d REST service files under %s\n", len(sres.Written), *openapiDir)
+		for _, u := range sres.Unmatched {
+			fmt.Fprintf(stdout, "kept %s (no upstream file)\n", u)
+		}
+		for _, n := range sres.Notes {
+			fmt.Fprintf(stdout, "note: %s\n", n)
+		}
 		return 0
 	case "drift":
 		rep, err := specsync.Drift(*upstream, *openapiDir)

@@ -1,0 +1,701 @@
+package specsync
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// ServiceUpstream is one upstream OpenAPI 3 REST service file (for example
+// 2.0/orders-v2.json), served on the regional hosts https://{eu,us,as}-api.linnworks.net
+// under a version prefix (/v1/, /v2/).
+type ServiceUpstream struct {
+	// Name is the service's name in our document set: the file's base name without a
+	// "-new" or "-vN" suffix, then "-" and the version of its servers ("orders-v2",
+	// "warehousetransfer-v1"). Our document is services/<Name>.yaml, its overlay
+	// overlays/services/<Name>.yaml and its Go package gen/<Package>.
+	Name string
+	// Version is the version prefix of the servers, "v1" or "v2".
+	Version string
+	// Path is where the file was read from.
+	Path string
+	// Data is the raw JSON.
+	Data []byte
+	// Root is the parsed document, in file order.
+	Root *yaml.Node
+}
+
+// Package is the Go package name of the service: Name without dashes ("ordersv2").
+func (s ServiceUpstream) Package() string { return strings.ReplaceAll(s.Name, "-", "") }
+
+var (
+	versionFolder = regexp.MustCompile(`^\d+\.\d+$`)
+	serviceSuffix = regexp.MustCompile(`-(new|v\d+)$`)
+	serverVersion = regexp.MustCompile(`^/(v\d+)/?$`)
+)
+
+// ReadServices reads every OpenAPI 3 file under dir: dir itself, its subfolders, and,
+// when dir is a version folder such as "1.0", the version folders beside it. So both
+// the PublicApiSpecs root and its 1.0 folder find 1.0/warehousetransfer-new.json and
+// 2.0/*.json. Files are sorted by service name; two files giving the same name are an
+// error.
+func ReadServices(dir string) ([]ServiceUpstream, error) {
+	if _, err := ResolveUpstreamDir(dir); err != nil {
+		return nil, err
+	}
+	patterns := []string{filepath.Join(dir, "*.json"), filepath.Join(dir, "*", "*.json")}
+	if versionFolder.MatchString(filepath.Base(filepath.Clean(dir))) {
+		patterns = append(patterns, filepath.Join(filepath.Dir(filepath.Clean(dir)), "*", "*.json"))
+	}
+	seen := map[string]bool{}
+	var out []ServiceUpstream
+	byName := map[string]string{}
+	for _, pat := range patterns {
+		files, err := filepath.Glob(pat)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range files {
+			abs, _ := filepath.Abs(f)
+			if seen[abs] {
+				continue
+			}
+			seen[abs] = true
+			data, err := os.ReadFile(f)
+			if err != nil {
+				return nil, fmt.Errorf("specsync: %w", err)
+			}
+			var doc yaml.Node
+			if err := yaml.Unmarshal(data, &doc); err != nil {
+				return nil, fmt.Errorf("specsync: %s: %w", filepath.Base(f), err)
+			}
+			if doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
+				continue
+			}
+			root := doc.Content[0]
+			if v := get(root, "openapi"); v == nil || !strings.HasPrefix(v.Value, "3.") {
+				continue
+			}
+			if p := get(root, "paths"); p == nil || len(p.Content) == 0 {
+				continue // nothing to serve (fixtures of other tests)
+			}
+			version, err := versionOf(root)
+			if err != nil {
+				return nil, fmt.Errorf("specsync: %s: %w", filepath.Base(f), err)
+			}
+			base := serviceSuffix.ReplaceAllString(strings.TrimSuffix(filepath.Base(f), ".json"), "")
+			name := base + "-" + version
+			if prev, dup := byName[name]; dup {
+				return nil, fmt.Errorf("specsync: %s and %s are both service %s", prev, f, name)
+			}
+			byName[name] = f
+			out = append(out, ServiceUpstream{Name: name, Version: version, Path: f, Data: data, Root: root})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+// versionOf returns the version prefix all servers of a service share ("v2").
+func versionOf(root *yaml.Node) (string, error) {
+	version := ""
+	for _, s := range contentOf(get(root, "servers")) {
+		u, err := url.Parse(scalar(get(s, "url")))
+		if err != nil {
+			return "", fmt.Errorf("server %q: %w", scalar(get(s, "url")), err)
+		}
+		m := serverVersion.FindStringSubmatch(u.Path)
+		if m == nil || u.Scheme != "https" || !strings.HasSuffix(u.Host, ".linnworks.net") {
+			return "", fmt.Errorf("server %q is not https://<host>.linnworks.net/vN/", u)
+		}
+		if version != "" && version != m[1] {
+			return "", fmt.Errorf("servers disagree on the version (%s, %s)", version, m[1])
+		}
+		version = m[1]
+	}
+	if version == "" {
+		return "", fmt.Errorf("no servers")
+	}
+	return version, nil
+}
+
+// ServiceDoc is one service converted into our form: a complete OpenAPI 3.0
+// document written to services/<Name>.yaml.
+type ServiceDoc struct {
+	// Name is the service name ("orders-v2").
+	Name string
+	// Doc is the converted document (a YAML mapping).
+	Doc *yaml.Node
+}
+
+// ServiceOperationID is the operationId of a REST operation: Tag_Name, where Tag is
+// the operation's first upstream tag and Name is the upstream operationId when there
+// is one, else the last path segment when it is a PascalCase method name
+// (".../transfers/AddItem" → AddItem), else the HTTP method followed by the literal
+// path segments after the first, in PascalCase, with "By<Param>" for parameters
+// ("GET /warehousetransfer/fba-inbound/operations/{operationId}" →
+// GetFbaInboundOperationsByOperationId).
+func ServiceOperationID(path, method string, op *yaml.Node) string {
+	tag := ""
+	if tags := contentOf(get(op, "tags")); len(tags) > 0 {
+		tag = pascal(tags[0].Value)
+	}
+	if tag == "" {
+		tag = "Default"
+	}
+	if id := scalar(get(op, "operationId")); id != "" {
+		return tag + "_" + id
+	}
+	segs := strings.Split(strings.Trim(path, "/"), "/")
+	if last := segs[len(segs)-1]; last != "" && !strings.HasPrefix(last, "{") && last[0] >= 'A' && last[0] <= 'Z' {
+		return tag + "_" + pascal(last)
+	}
+	var b strings.Builder
+	b.WriteString(pascal(method))
+	for i, s := range segs {
+		switch {
+		case i == 0 && len(segs) > 1:
+			// the service root (warehousetransfer, orders, picking)
+		case strings.HasPrefix(s, "{"):
+			b.WriteString("By" + pascal(strings.Trim(s, "{}")))
+		default:
+			b.WriteString(pascal(s))
+		}
+	}
+	return tag + "_" + b.String()
+}
+
+// pascal turns "fba-inbound", "shipping_plans" or "get" into "FbaInbound",
+// "ShippingPlans", "Get"; other characters are dropped.
+func pascal(s string) string {
+	var b strings.Builder
+	upper := true
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9':
+			if upper && r >= 'a' && r <= 'z' {
+				r -= 'a' - 'A'
+			}
+			b.WriteRune(r)
+			upper = false
+		default:
+			upper = true
+		}
+	}
+	return b.String()
+}
+
+// ConvertService turns an upstream REST service into our form: operationId
+// Tag_Name (ServiceOperationID), tag, our own summary (summaries[operationId] when
+// given, else one derived from the name), x-linnworks-rate-limit when upstream
+// states one, JSON-only bodies (application/json; application/problem+json kept
+// for error answers), explicit security with our SessionToken scheme, parameters
+// with required written out, inline oneOf/anyOf bodies moved to components, and
+// only the schemas the operations reach, with upstream prose dropped.
+func ConvertService(u ServiceUpstream, summaries map[string]string) (*ServiceDoc, error) {
+	c := &serviceConverter{name: u.Name, defs: get(get(u.Root, "components"), "schemas"), refs: map[string]bool{}}
+	paths := get(u.Root, "paths")
+	if paths == nil || len(paths.Content) == 0 {
+		return nil, fmt.Errorf("specsync: %s: no paths", u.Name)
+	}
+	ids := map[string]string{}
+	outPaths := mapping()
+	err := pairs(paths, func(p string, item *yaml.Node) error {
+		outItem := mapping()
+		if err := pairs(item, func(method string, op *yaml.Node) error {
+			if !isMethod(method) {
+				return fmt.Errorf("specsync: %s: %s: path-level %q is not supported", u.Name, p, method)
+			}
+			id := ServiceOperationID(p, method, op)
+			where := fmt.Sprintf("%s %s", strings.ToUpper(method), p)
+			if prev, dup := ids[id]; dup {
+				return fmt.Errorf("specsync: %s: %s and %s both get operationId %s: set one in the overlay", u.Name, prev, where, id)
+			}
+			ids[id] = where
+			conv, err := c.operation(p, method, id, op, summaries)
+			if err != nil {
+				return err
+			}
+			set(outItem, method, conv)
+			return nil
+		}); err != nil {
+			return err
+		}
+		orderKeys(outItem, methodRank, len(httpMethods))
+		set(outPaths, p, outItem)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	doc := mapping()
+	doc.HeadComment = fmt.Sprintf("The %s REST service on https://{eu,us,as}-api.linnworks.net/%s/, imported by internal/specsync.\n"+
+		"Corrections belong in openapi/overlays/services/%s.yaml.", u.Name, u.Version, u.Name)
+	set(doc, "openapi", str("3.0.3"))
+	info := mapping()
+	set(info, "title", str("Linnworks "+u.Name+" service"))
+	set(info, "version", str(scalar(get(get(u.Root, "info"), "version"))))
+	set(doc, "info", info)
+	servers := sequence()
+	for _, s := range contentOf(get(u.Root, "servers")) {
+		m := mapping()
+		set(m, "url", str(scalar(get(s, "url"))))
+		servers.Content = append(servers.Content, m)
+	}
+	set(doc, "servers", servers)
+	set(doc, "paths", outPaths)
+	comps := mapping()
+	schemes := mapping()
+	scheme := mapping()
+	set(scheme, "type", str("apiKey"))
+	set(scheme, "in", str("header"))
+	set(scheme, "name", str("Authorization"))
+	set(schemes, "SessionToken", scheme)
+	set(comps, "securitySchemes", schemes)
+	set(doc, "components", comps)
+	if err := HoistInlineUnions(doc, func(_, _ string, op *yaml.Node) string { return scalar(get(op, "operationId")) }); err != nil {
+		return nil, fmt.Errorf("specsync: %s: %w", u.Name, err)
+	}
+	// Hoisted schemas refer to upstream definitions too.
+	_ = pairs(get(comps, "schemas"), func(_ string, s *yaml.Node) error {
+		c.collectRefs(s)
+		return nil
+	})
+	schemas, err := c.reachableSchemas()
+	if err != nil {
+		return nil, err
+	}
+	if hoisted := get(comps, "schemas"); hoisted != nil {
+		if err := pairs(hoisted, func(name string, s *yaml.Node) error {
+			if get(schemas, name) != nil {
+				return fmt.Errorf("specsync: %s: an inline oneOf moved to components/schemas/%s, an upstream schema's name", u.Name, name)
+			}
+			set(schemas, name, s)
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+		sortMappingKeys(schemas)
+	}
+	if len(schemas.Content) > 0 {
+		set(comps, "schemas", schemas)
+	}
+	return &ServiceDoc{Name: u.Name, Doc: doc}, nil
+}
+
+type serviceConverter struct {
+	name string
+	defs *yaml.Node
+	refs map[string]bool
+}
+
+// serviceErrorMedia are the media types kept beside application/json in responses:
+// the RFC 9457 problem documents the REST services answer errors with.
+var keptMedia = map[string]bool{"application/json": true, "application/problem+json": true}
+
+func (c *serviceConverter) operation(path, method, id string, op *yaml.Node, summaries map[string]string) (*yaml.Node, error) {
+	where := fmt.Sprintf("specsync: %s: %s %s", c.name, strings.ToUpper(method), path)
+	out := mapping()
+	set(out, "operationId", str(id))
+	tag, name, _ := strings.Cut(id, "_")
+	set(out, "tags", sequence(str(tag)))
+	summary := summaries[id]
+	if summary == "" {
+		summary = Summary(name)
+	}
+	set(out, "summary", str(summary))
+	if d := get(op, "deprecated"); d != nil && d.Value == "true" {
+		set(out, "deprecated", boolean(true))
+	}
+	if rate, ok := RateLimit(scalar(get(op, "description"))); ok {
+		set(out, "x-linnworks-rate-limit", integer(rate))
+	}
+	var unknown error
+	_ = pairs(op, func(k string, _ *yaml.Node) error {
+		switch k {
+		case "tags", "summary", "description", "operationId", "deprecated", "parameters", "requestBody", "responses", "security":
+		default:
+			if !strings.HasPrefix(k, "x-") && unknown == nil {
+				unknown = fmt.Errorf("%s: operation key %q is not supported", where, k)
+			}
+		}
+		return nil
+	})
+	if unknown != nil {
+		return nil, unknown
+	}
+	params := sequence()
+	for _, p := range contentOf(get(op, "parameters")) {
+		param, err := c.parameter(p, where)
+		if err != nil {
+			return nil, err
+		}
+		params.Content = append(params.Content, param)
+	}
+	if len(params.Content) > 0 {
+		set(out, "parameters", params)
+	}
+	if rb := get(op, "requestBody"); rb != nil {
+		media := get(get(rb, "content"), "application/json")
+		if media == nil {
+			return nil, fmt.Errorf("%s: request body without application/json", where)
+		}
+		schema, err := c.schema(get(media, "schema"), where+": requestBody")
+		if err != nil {
+			return nil, err
+		}
+		body := mapping()
+		if r := get(rb, "required"); r != nil {
+			set(body, "required", plain(r))
+		}
+		m := mapping()
+		set(m, "schema", schema)
+		content := mapping()
+		set(content, "application/json", m)
+		set(body, "content", content)
+		set(out, "requestBody", body)
+	}
+	responses := mapping()
+	var codes []string
+	_ = pairs(get(op, "responses"), func(code string, _ *yaml.Node) error {
+		codes = append(codes, code)
+		return nil
+	})
+	sort.Strings(codes)
+	for _, code := range codes {
+		r := get(get(op, "responses"), code)
+		status, err := strconv.Atoi(code)
+		if err != nil {
+			return nil, fmt.Errorf("%s: response %q is not a status code", where, code)
+		}
+		resp := mapping()
+		text := http.StatusText(status)
+		if text == "" {
+			text = "Status " + code
+		}
+		set(resp, "description", str(text))
+		content := mapping()
+		if err := pairs(get(r, "content"), func(mt string, media *yaml.Node) error {
+			if !keptMedia[mt] {
+				return nil
+			}
+			schema, err := c.schema(get(media, "schema"), where+": response "+code)
+			if err != nil {
+				return err
+			}
+			m := mapping()
+			set(m, "schema", schema)
+			set(content, mt, m)
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+		if len(content.Content) > 0 {
+			set(resp, "content", content)
+		}
+		set(responses, code, resp)
+	}
+	if len(responses.Content) == 0 {
+		return nil, fmt.Errorf("%s: no responses", where)
+	}
+	set(out, "responses", responses)
+	set(out, "security", serviceSecurity(get(op, "security")))
+	return out, nil
+}
+
+// serviceSecurity maps upstream security (the "Linnworks" apiKey scheme) to ours:
+// [] stays [], anything else is the session header.
+func serviceSecurity(s *yaml.Node) *yaml.Node {
+	if s != nil && s.Kind == yaml.SequenceNode && len(s.Content) == 0 {
+		n := sequence()
+		n.Style = yaml.FlowStyle
+		return n
+	}
+	req := mapping()
+	scopes := sequence()
+	scopes.Style = yaml.FlowStyle
+	set(req, "SessionToken", scopes)
+	return sequence(req)
+}
+
+func (c *serviceConverter) parameter(p *yaml.Node, where string) (*yaml.Node, error) {
+	name := scalar(get(p, "name"))
+	where = where + ": parameter " + name
+	out := mapping()
+	set(out, "name", str(name))
+	in := scalar(get(p, "in"))
+	switch in {
+	case "query", "header", "path":
+	default:
+		return nil, fmt.Errorf("%s: location %q is not supported", where, in)
+	}
+	set(out, "in", str(in))
+	set(out, "required", boolean(scalar(get(p, "required")) == "true" || in == "path"))
+	err := pairs(p, func(k string, v *yaml.Node) error {
+		switch {
+		case k == "name" || k == "in" || k == "required" || k == "schema":
+		case k == "description" || k == "example" || strings.HasPrefix(k, "x-"):
+		case k == "style" || k == "explode" || k == "deprecated":
+			set(out, k, plain(v))
+		default:
+			return fmt.Errorf("%s: key %q is not supported", where, k)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s, err := c.schema(get(p, "schema"), where)
+	if err != nil {
+		return nil, err
+	}
+	set(out, "schema", s)
+	return out, nil
+}
+
+// serviceSchemaKeys are schema facts carried over as they are.
+var serviceSchemaKeys = map[string]bool{
+	"type": true, "format": true, "enum": true, "readOnly": true, "writeOnly": true, "required": true, "default": true,
+	"nullable": true, "minimum": true, "maximum": true, "minLength": true, "maxLength": true, "pattern": true,
+	"minItems": true, "maxItems": true, "uniqueItems": true, "multipleOf": true,
+	"exclusiveMinimum": true, "exclusiveMaximum": true,
+}
+
+// schema converts an OpenAPI 3 schema: prose dropped, facts kept, unknown keys refused.
+func (c *serviceConverter) schema(s *yaml.Node, where string) (*yaml.Node, error) {
+	if s == nil || s.Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("%s: schema is not an object", where)
+	}
+	if ref := get(s, "$ref"); ref != nil {
+		name, ok := strings.CutPrefix(ref.Value, "#/components/schemas/")
+		if !ok {
+			return nil, fmt.Errorf("%s: $ref %s is not a local schema", where, ref.Value)
+		}
+		if get(c.defs, name) == nil {
+			return nil, fmt.Errorf("%s: $ref to undefined schema %s", where, name)
+		}
+		c.refs[name] = true
+		out := mapping()
+		set(out, "$ref", str(ref.Value))
+		return out, nil
+	}
+	out := mapping()
+	err := pairs(s, func(k string, v *yaml.Node) error {
+		switch {
+		case droppedSchemaKeys[k] || strings.HasPrefix(k, "x-"):
+		case serviceSchemaKeys[k]:
+			set(out, k, plain(v))
+		case k == "properties":
+			props := mapping()
+			if err := pairs(v, func(name string, p *yaml.Node) error {
+				ps, err := c.schema(p, where+"."+name)
+				if err != nil {
+					return err
+				}
+				set(props, name, ps)
+				return nil
+			}); err != nil {
+				return err
+			}
+			set(out, k, props)
+		case k == "items" || k == "not":
+			is, err := c.schema(v, where+"[]")
+			if err != nil {
+				return err
+			}
+			set(out, k, is)
+		case k == "additionalProperties":
+			if v.Kind == yaml.ScalarNode {
+				set(out, k, plain(v))
+				return nil
+			}
+			as, err := c.schema(v, where+"{}")
+			if err != nil {
+				return err
+			}
+			set(out, k, as)
+		case k == "allOf" || k == "oneOf" || k == "anyOf":
+			list := sequence()
+			for i, item := range contentOf(v) {
+				is, err := c.schema(item, fmt.Sprintf("%s.%s[%d]", where, k, i))
+				if err != nil {
+					return err
+				}
+				list.Content = append(list.Content, is)
+			}
+			set(out, k, list)
+		case k == "discriminator":
+			set(out, k, plain(v))
+		default:
+			return fmt.Errorf("%s: schema key %q is not supported", where, k)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// collectRefs notes the component schemas a converted schema refers to.
+func (c *serviceConverter) collectRefs(s *yaml.Node) {
+	if s == nil {
+		return
+	}
+	if s.Kind == yaml.MappingNode {
+		if ref := get(s, "$ref"); ref != nil && ref.Kind == yaml.ScalarNode {
+			if name, ok := strings.CutPrefix(ref.Value, "#/components/schemas/"); ok && get(c.defs, name) != nil {
+				c.refs[name] = true
+			}
+		}
+	}
+	for _, n := range s.Content {
+		c.collectRefs(n)
+	}
+}
+
+// reachableSchemas converts the upstream schemas the operations reach, sorted by name.
+func (c *serviceConverter) reachableSchemas() (*yaml.Node, error) {
+	done := map[string]*yaml.Node{}
+	for {
+		var todo []string
+		for name := range c.refs {
+			if _, ok := done[name]; !ok {
+				todo = append(todo, name)
+			}
+		}
+		if len(todo) == 0 {
+			break
+		}
+		sort.Strings(todo)
+		for _, name := range todo {
+			s, err := c.schema(get(c.defs, name), fmt.Sprintf("specsync: %s: schema %s", c.name, name))
+			if err != nil {
+				return nil, err
+			}
+			done[name] = s
+		}
+	}
+	names := make([]string, 0, len(done))
+	for n := range done {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	out := mapping()
+	for _, n := range names {
+		set(out, n, done[n])
+	}
+	return out, nil
+}
+
+// sortMappingKeys sorts a mapping by key.
+func sortMappingKeys(m *yaml.Node) {
+	type kv struct{ k, v *yaml.Node }
+	kvs := make([]kv, 0, len(m.Content)/2)
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		kvs = append(kvs, kv{m.Content[i], m.Content[i+1]})
+	}
+	sort.SliceStable(kvs, func(i, j int) bool { return kvs[i].k.Value < kvs[j].k.Value })
+	m.Content = m.Content[:0]
+	for _, p := range kvs {
+		m.Content = append(m.Content, p.k, p.v)
+	}
+}
+
+// HoistInlineUnions moves every inline oneOf/anyOf schema of a request body or
+// response (oapi-codegen sends an inline oneOf request body as {} and gives an inline
+// oneOf response no usable type) into components/schemas and refers to it. The name
+// is the alternatives' schema names joined with "Or" when they are all $refs
+// ("GetOrdersResponseOrAnonymousGetOrdersResponse"), else the operation's Go name
+// (from idOf) + "Body" for a request, + "Result" + status for a response. A name
+// already taken by a different schema is an error.
+func HoistInlineUnions(doc *yaml.Node, idOf func(path, method string, op *yaml.Node) string) error {
+	comps := get(doc, "components")
+	if comps == nil {
+		comps = mapping()
+		set(doc, "components", comps)
+	}
+	schemas := get(comps, "schemas")
+	created := false
+	if schemas == nil {
+		schemas = mapping()
+		created = true
+	}
+	hoist := func(media *yaml.Node, fallback string) error {
+		s := get(media, "schema")
+		if s == nil || get(s, "$ref") != nil {
+			return nil
+		}
+		key := "oneOf"
+		alts := contentOf(get(s, key))
+		if alts == nil {
+			key = "anyOf"
+			alts = contentOf(get(s, key))
+		}
+		if alts == nil {
+			return nil
+		}
+		var names []string
+		for _, a := range alts {
+			n, ok := strings.CutPrefix(scalar(get(a, "$ref")), "#/components/schemas/")
+			if !ok {
+				names = nil
+				break
+			}
+			names = append(names, n)
+		}
+		name := fallback
+		if len(names) == len(alts) {
+			name = strings.Join(names, "Or")
+		}
+		if prev := get(schemas, name); prev != nil {
+			a, _ := yaml.Marshal(prev)
+			b, _ := yaml.Marshal(s)
+			if string(a) != string(b) {
+				return fmt.Errorf("inline %s moved to components/schemas/%s, which holds another schema", key, name)
+			}
+		} else {
+			set(schemas, name, s)
+		}
+		ref := mapping()
+		set(ref, "$ref", str("#/components/schemas/"+name))
+		set(media, "schema", ref)
+		return nil
+	}
+	err := pairs(get(doc, "paths"), func(p string, item *yaml.Node) error {
+		return pairs(item, func(method string, op *yaml.Node) error {
+			if !isMethod(method) {
+				return nil
+			}
+			goID := pascal(idOf(p, method, op))
+			if err := pairs(get(get(op, "requestBody"), "content"), func(_ string, media *yaml.Node) error {
+				return hoist(media, goID+"Body")
+			}); err != nil {
+				return fmt.Errorf("%s %s: %w", strings.ToUpper(method), p, err)
+			}
+			return pairs(get(op, "responses"), func(code string, r *yaml.Node) error {
+				return pairs(get(r, "content"), func(_ string, media *yaml.Node) error {
+					if err := hoist(media, goID+"Result"+code); err != nil {
+						return fmt.Errorf("%s %s: response %s: %w", strings.ToUpper(method), p, code, err)
+					}
+					return nil
+				})
+			})
+		})
+	})
+	if err != nil {
+		return err
+	}
+	if created && len(schemas.Content) > 0 {
+		set(comps, "schemas", schemas)
+	}
+	return nil
+}
