@@ -22,7 +22,8 @@
 //     WithIdempotent operations; each retry runs the session editor again;
 //  4. the session's 401 handling (authn.Source.Doer): re-authorize and replay once;
 //  5. the rate limiter: one token bucket per operation from its
-//     x-linnworks-rate-limit, shared by every caller of the client;
+//     x-linnworks-rate-limit, shared by every caller of the client (a request
+//     for a path the API description does not have is not limited);
 //  6. the User-Agent, then the HTTP client (WithHTTPClient).
 //
 // The retry policy is outside the 401 handling, so a retried 429 gets a valid
@@ -132,9 +133,16 @@ func WithClientOptions(opts ...gen.ClientOption) Option {
 }
 
 // NewClient returns the typed Linnworks client for one installation. It
-// validates the credentials (the error names a malformed field, never its
-// value) and makes no network call: the first session is obtained by the first
-// call that needs one.
+// validates the credentials and options (the error names a malformed field or
+// an unknown operation, never a secret) and makes no network call: the first
+// session is obtained by the first call that needs one.
+//
+// By default every call is rate limited per operation (WithRateLimit,
+// WithoutRateLimit), retried under DefaultRetryPolicy (WithRetryPolicy,
+// WithoutRetry, WithIdempotent) and replayed once with a new session on 401; see
+// the package documentation for the order of these layers. A call whose answer
+// claims JSON but is not valid JSON returns an *APIError with the status and the
+// raw body, where the generated parser alone would return a bare decoding error.
 func NewClient(c authn.Credentials, opts ...Option) (*gen.ClientWithResponses, error) {
 	client, _, err := NewClientWithSource(c, opts...)
 	return client, err

@@ -28,6 +28,12 @@ func WithoutRateLimit() Option {
 // operation opID (an operationId such as "Orders_GetOpenOrders"), instead of
 // its x-linnworks-rate-limit. 0 removes the limit of that operation. An unknown
 // operation or a negative limit is an error of NewClient.
+//
+// Every limit works the same way: up to 10 calls (perMinute/15, at least 1) may
+// go out at once, then the calls are spaced so that no sliding minute holds more
+// than perMinute of them, which is how Linnworks counts. A call waiting for its
+// turn stops waiting when its context ends, and does not wait at all when the
+// context's deadline would come first.
 func WithRateLimit(opID string, perMinute int) Option {
 	return func(o *options) {
 		if perMinute < 0 {

@@ -314,7 +314,7 @@ func (r *retrier) logAttempt(ctx context.Context, op string, attempt int, resp *
 	attrs := make([]slog.Attr, 0, 7)
 	attrs = append(attrs, slog.String("operation", op), slog.Int("attempt", attempt))
 	if err != nil {
-		attrs = append(attrs, slog.String("error", err.Error()))
+		attrs = append(attrs, slog.String("error", errorText(err)))
 	} else {
 		attrs = append(attrs, slog.Int("status", resp.StatusCode))
 	}
@@ -329,6 +329,19 @@ func (r *retrier) logAttempt(ctx context.Context, op string, attempt int, resp *
 		attrs = append(attrs, slog.String("retry_reason", reason), slog.Duration("retry_in", wait))
 	}
 	r.log.LogAttrs(ctx, level, msg, attrs...)
+}
+
+// errorText is err's message without the request's query (a *url.Error
+// repeats the whole URL, and the query may hold customer data).
+func errorText(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) && ue.Err != nil {
+		if u, perr := url.Parse(ue.URL); perr == nil && u.RawQuery != "" {
+			u.RawQuery = ""
+			return fmt.Sprintf("%s %q: %v", ue.Op, u.String(), ue.Err)
+		}
+	}
+	return err.Error()
 }
 
 // drainClose reads a little of a discarded answer, so that its connection can

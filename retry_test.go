@@ -558,6 +558,16 @@ func TestAttemptLogging(t *testing.T) {
 		if _, err := Result(c.InventoryGetCategoriesWithResponse(t.Context())); err != nil {
 			t.Fatal(err)
 		}
+		get := &script{path: "/api/Stock/GetStockItems"}
+		get.then(failure(&url.Error{Op: "Get", URL: "https://eu-ext.linnworks.net/api/Stock/GetStockItems?keyWord=private", Err: syscall.ECONNRESET}))
+		c2, err := NewClient(m.Credentials(), WithHTTPClient(get), WithLogger(log), WithoutRetry())
+		if err != nil {
+			t.Fatal(err)
+		}
+		get.next = m.Client()
+		if _, err := c2.StockGetStockItemsWithResponse(t.Context(), &gen.StockGetStockItemsParams{}); err == nil {
+			t.Fatal("the connection error was not returned")
+		}
 		m.FailNext("Orders_GetOpenOrders", 1, 500)
 		if _, err := Result(c.OrdersGetOpenOrdersWithResponse(t.Context(), openOrdersRequest())); err == nil {
 			t.Fatal("the 500 of a POST was not returned")
@@ -572,13 +582,14 @@ func TestAttemptLogging(t *testing.T) {
 			`"retry_reason":"server error (503)","retry_in":`,
 			`"level":"DEBUG","msg":"linnworks: call","operation":"Inventory_GetCategories","attempt":2,"status":200`,
 			`"level":"WARN","msg":"linnworks: call","operation":"Orders_GetOpenOrders","attempt":1,"status":500`,
+			`"level":"WARN","msg":"linnworks: call failed, not retrying","operation":"Stock_GetStockItems","attempt":1,"error":"Get \"https://eu-ext.linnworks.net/api/Stock/GetStockItems\": connection reset by peer"`,
 		} {
 			if !strings.Contains(out, want) {
 				t.Errorf("log lacks %s\n%s", want, out)
 			}
 		}
 		cr := m.Credentials()
-		for name, secret := range map[string]string{"session token": sess.Token, "secret": cr.ApplicationSecret, "token": cr.Token} {
+		for name, secret := range map[string]string{"session token": sess.Token, "secret": cr.ApplicationSecret, "token": cr.Token, "query": "private"} {
 			if strings.Contains(out, secret) {
 				t.Errorf("the log holds the %s", name)
 			}
