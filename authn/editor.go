@@ -5,9 +5,11 @@ import (
 	"net/http"
 )
 
-// EditRequest is a gen.RequestEditorFn: it obtains a live session (authorizing
+// EditRequest is a gen.RequestEditorFn (and fits the RequestEditorFn of every
+// generated REST service package too): it obtains a live session (authorizing
 // if needed), sets the bare Authorization header and points the request at the
-// session's Server, keeping its path and query. Requests for operations the
+// session's Server, or for the REST services at the regional host of the
+// session's Locality (see route), keeping its path and query. Requests for operations the
 // embedded spec marks `security: []` (the Auth operations) are left untouched.
 //
 // With a live session it takes no lock, reads the clock once and allocates at
@@ -26,8 +28,10 @@ func (s *Source) EditRequest(ctx context.Context, req *http.Request) error {
 		}
 		now = src.now() // the wait may have been long
 	}
+	if err := route(st, req); err != nil {
+		return err
+	}
 	st.touch(now)
-	route(st, req)
 	if req.Header == nil {
 		req.Header = make(http.Header)
 	}
@@ -35,10 +39,24 @@ func (s *Source) EditRequest(ctx context.Context, req *http.Request) error {
 	return nil
 }
 
-// route points req at the server that must receive it with this session: the
-// session's Server (scheme and host; the path and query are kept).
-func route(st *state, req *http.Request) {
+// route points req at the server that must receive it with this session, keeping
+// the path and query: a request for a REST service (its host is one of the regional
+// hosts, see IsRegionalHost) goes to https://<the session Locality's regional host>,
+// any other to the session's Server (scheme and host). A fake built with
+// WithTrustedServer serves the REST services under /v1/ and /v2/ of its own
+// address: clients built with that address reach it through the second rule.
+func route(st *state, req *http.Request) error {
+	if IsRegionalHost(req.URL.Host) {
+		if st.regionalErr != nil {
+			return st.regionalErr
+		}
+		req.URL.Scheme = "https"
+		req.URL.Host = st.regional
+		req.Host = st.regional
+		return nil
+	}
 	req.URL.Scheme = st.scheme
 	req.URL.Host = st.host
 	req.Host = st.host
+	return nil
 }

@@ -37,6 +37,7 @@ type fakeLinnworks struct {
 
 	mu         sync.Mutex
 	server     string        // Server returned in sessions
+	locality   string        // Locality returned in sessions (default EU)
 	authGate   chan struct{} // when non-nil, authorizations wait for it to close
 	authStatus int           // when non-zero, authorizations fail with this status
 	authBody   string        // and this body
@@ -53,7 +54,7 @@ type fakeLinnworks struct {
 }
 
 func newFake(t testing.TB) *fakeLinnworks {
-	f := &fakeLinnworks{t: t, server: euServer, revoked: map[string]bool{}}
+	f := &fakeLinnworks{t: t, server: euServer, locality: "EU", revoked: map[string]bool{}}
 	f.mt = httpmock.NewMockTransport()
 	f.client = &http.Client{Transport: f.mt}
 	f.mt.RegisterResponder(http.MethodPost, authURL, f.authorize)
@@ -95,8 +96,8 @@ func (f *fakeLinnworks) authorize(req *http.Request) (*http.Response, error) {
 	tok := fmt.Sprintf("5e55%04d-0000-4000-8000-000000000000", len(f.issued)+1)
 	f.issued = append(f.issued, tok)
 	resp := httpmock.NewStringResponse(200, fmt.Sprintf(
-		`{"Token":%q,"Server":%q,"Locality":"EU","UserName":"someone@example.com","DatabasePassword":"db-secret","TTL":1200,"SomethingNew":{"x":1}}`,
-		tok, f.server))
+		`{"Token":%q,"Server":%q,"Locality":%q,"UserName":"someone@example.com","DatabasePassword":"db-secret","TTL":1200,"SomethingNew":{"x":1}}`,
+		tok, f.server, f.locality))
 	resp.Header.Set("Content-Type", "application/json; charset=utf-8")
 	return resp, nil
 }

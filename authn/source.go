@@ -43,11 +43,15 @@ type source struct {
 
 // state is an immutable session plus its last-use time.
 type state struct {
-	sess    Session
-	scheme  string
-	host    string
-	auth    []string     // the Authorization header value, shared by all requests
-	lastUse atomic.Int64 // clock reading of the last EditRequest with this session
+	sess   Session
+	scheme string
+	host   string
+	// regional is the host of the REST services for the session's Locality
+	// ("eu-api.linnworks.net"), or "" with regionalErr saying why there is none.
+	regional    string
+	regionalErr error
+	auth        []string     // the Authorization header value, shared by all requests
+	lastUse     atomic.Int64 // clock reading of the last EditRequest with this session
 }
 
 // flight is one shared authorization; done is closed once st or err is set.
@@ -210,12 +214,14 @@ func (s *source) newState(sess Session) (*state, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &state{
+	st := &state{
 		sess:   sess,
 		scheme: u.Scheme,
 		host:   u.Host,
 		auth:   []string{sess.Token},
-	}, nil
+	}
+	st.regional, st.regionalErr = regionalHost(sess.locality(), s.trusted)
+	return st, nil
 }
 
 // Invalidate drops the current session if its token is token, so the next
