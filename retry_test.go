@@ -605,3 +605,24 @@ func mustIndex(t testing.TB) *opindex.Index {
 	}
 	return idx
 }
+
+// Authorizations go through the rate limiter too: every real send takes a token.
+func TestRateLimiterCoversAuthorizations(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		m := mock.New()
+		// 6 per minute: 10s apart (well within authn's 30s bound on one authorization).
+		c := newMockClient(t, m, nil, WithRateLimit("Auth_AuthorizeByApplication", 6))
+		if _, err := Result(c.InventoryGetCategoriesWithResponse(t.Context())); err != nil {
+			t.Fatal(err)
+		}
+		m.FailNext("Inventory_GetCategories", 1, 401) // the session is refused: authorize again
+		start := time.Now()
+		if _, err := Result(c.InventoryGetCategoriesWithResponse(t.Context())); err != nil {
+			t.Fatal(err)
+		}
+		if took := time.Since(start); took != 10*time.Second || m.Calls("Auth_AuthorizeByApplication") != 2 {
+			t.Fatalf("re-authorization after %v, %d authorizations; want the second 10s after the first",
+				took, m.Calls("Auth_AuthorizeByApplication"))
+		}
+	})
+}
