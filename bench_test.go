@@ -64,3 +64,14 @@ func BenchmarkRetrier(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCheckResponse measures Result/CheckResponse on a success.
+func BenchmarkCheckResponse(b *testing.B) {
+	resp := &gen.OrdersGetOpenOrdersResponse{HTTPResponse: &http.Response{StatusCode: 200}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := CheckResponse(resp); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

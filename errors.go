@@ -142,22 +142,18 @@ func CheckResponse(resp Response) error {
 		}
 		v = v.Elem()
 	}
+	status := resp.StatusCode() // the generated types answer 0 without an HTTP response
+	if status >= 200 && status <= 299 {
+		return nil
+	}
 	var hr *http.Response
 	if v.Kind() == reflect.Struct {
 		if f := v.FieldByName("HTTPResponse"); f.IsValid() {
 			hr, _ = f.Interface().(*http.Response)
 		}
 	}
-	status := resp.StatusCode()
-	if hr == nil {
-		if status == 0 {
-			return fmt.Errorf("linnworks: CheckResponse: %T holds no HTTP response", resp)
-		}
-	} else {
-		status = hr.StatusCode
-	}
-	if status >= 200 && status <= 299 {
-		return nil
+	if hr == nil && status == 0 {
+		return fmt.Errorf("linnworks: CheckResponse: %T holds no HTTP response", resp)
 	}
 	return newAPIError(hr, status, resp.GetBody(), nil)
 }
