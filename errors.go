@@ -124,7 +124,9 @@ func isQuotaMessage(msg string) bool {
 
 // Response is what every generated response type (*gen.XxxResponse) offers.
 type Response interface {
+	// StatusCode is the HTTP status of the answer (0 when there is none).
 	StatusCode() int
+	// GetBody is the raw body of the answer.
 	GetBody() []byte
 }
 
