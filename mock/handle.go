@@ -32,13 +32,27 @@ func (m *Server) transport() http.RoundTripper {
 		u, _ := url.Parse(s) // constants
 		hosts[u.Host] = true
 	}
+	regional := map[string]bool{}
+	for _, h := range regionalHosts {
+		regional[h] = true
+	}
 	t.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
-		if r.URL.Scheme != "https" || !hosts[r.URL.Host] {
-			return nil, fmt.Errorf("mock: no Linnworks host at %s://%s: the in-process mock answers %s and %s only",
+		if r.URL.Scheme != "https" || !hosts[r.URL.Host] && !regional[r.URL.Host] {
+			return nil, fmt.Errorf("mock: no Linnworks host at %s://%s: the in-process mock answers %s, %s and the regional hosts {eu,us,as}-api.linnworks.net only",
 				r.URL.Scheme, r.URL.Host, AuthServer, SessionServer)
 		}
 		rec := httptest.NewRecorder()
-		m.serve(rec, r, "https://"+r.URL.Host, SessionServer)
+		here := "https://" + r.URL.Host
+		switch {
+		case regional[r.URL.Host] != isRESTPath(r.URL.Path):
+			// The REST services live on the regional hosts only, the classic API nowhere there.
+			writeError(rec, http.StatusNotFound, fmt.Sprintf("No HTTP resource was found that matches the request URI '%s'.", r.URL.Path))
+		case here == SessionRegionalHost:
+			// Client's sessions (Locality EU) are valid on their regional host too.
+			m.serve(rec, r, SessionServer, SessionServer)
+		default:
+			m.serve(rec, r, here, SessionServer)
+		}
 		if err := r.Context().Err(); err != nil {
 			return nil, err // the caller gave up (e.g. during an injected delay)
 		}

@@ -29,13 +29,17 @@ const rateLimitExtension = "x-linnworks-rate-limit"
 // kin-openapi's global format registry.
 const uuidPattern = `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`
 
-// embeddedSpec parses, validates and compiles the embedded document once per process.
+// embeddedSpec parses, validates and compiles the embedded document, with the REST
+// services' documents (withServices), once per process.
 // gen.GetSpec re-parses on every call; the compiled form is read-only once built, so
 // every Server shares it.
 var embeddedSpec = sync.OnceValues(func() (*spec, error) {
 	doc, err := gen.GetSpec()
 	if err != nil {
 		return nil, fmt.Errorf("mock: loading the embedded OpenAPI document: %w", err)
+	}
+	if doc, err = withServices(doc); err != nil {
+		return nil, err
 	}
 	return compile(doc)
 })

@@ -21,12 +21,6 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
-// AssignPickwaveIdentifierRequest defines model for AssignPickwaveIdentifierRequest.
-type AssignPickwaveIdentifierRequest struct {
-	IdentifierIds  *[]int32 `json:"identifierIds,omitempty"`
-	PickingWaveIds *[]int32 `json:"pickingWaveIds,omitempty"`
-}
-
 // CreatePickwaveIdentifierRequest defines model for CreatePickwaveIdentifierRequest.
 type CreatePickwaveIdentifierRequest struct {
 	PickwaveIdentifier *PickwaveIdentifier `json:"pickwaveIdentifier,omitempty"`
@@ -53,7 +47,8 @@ type ProblemDetails struct {
 
 // OrderPickwavePostOrderpickwaveIdentifiersParams defines parameters for OrderPickwavePostOrderpickwaveIdentifiers.
 type OrderPickwavePostOrderpickwaveIdentifiersParams struct {
-	Request *AssignPickwaveIdentifierRequest `form:"request,omitempty" json:"request,omitempty"`
+	IdentifierIds  *[]int32 `form:"identifierIds,omitempty" json:"identifierIds,omitempty"`
+	PickingWaveIds *[]int32 `form:"pickingWaveIds,omitempty" json:"pickingWaveIds,omitempty"`
 }
 
 // PickwaveIdentifierPostPickwaveidentifierJSONRequestBody defines body for PickwaveIdentifierPostPickwaveidentifier for application/json ContentType.
@@ -398,9 +393,21 @@ func NewOrderPickwavePostOrderpickwaveIdentifiersRequest(server string, params *
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
 		var rawQueryFragments []string
 
-		if params.Request != nil {
+		if params.IdentifierIds != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "request", *params.Request, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "object", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "identifierIds", *params.IdentifierIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PickingWaveIds != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pickingWaveIds", *params.PickingWaveIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -1057,21 +1064,21 @@ func ParsePickwaveIdentifierDeletePickwaveidentifierByIdentifierIdResponse(rsp *
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7FfBbttGEP0VYtpbFdGx0wtvcdIGQopYqBP0YAjBihxJG5O79OxQgSrw34vZlUXSpCK5NVAffJOWb2eH",
-	"896bHW4htUVpDRp2kGzBpSsslP/51jm9NFOd3n5Xa5xkaFgvNNKfeFehY4GoLNOsrVH5lGyJxBodJAuV",
-	"OxxB2Vragt7vn2RhgbHwPxaWCsWQgDZ8cQ4j4E2J4S8ukaAeganyXM1zhISpwj1CEamNPC91eqvN8i+f",
-	"5xNHr/cLdv4NU5Yd7wgV41OVpuzFkdWfCReQwE9xQ1C8Yyfunzyc53Qw8iNSm7RYO7Gak0It8QG6qnTW",
-	"gB2TNss99gvlAj7AQgP+pAoUYO/BZ7UcWK9HQHhXacIMkpuwO2BnQ5UiO8+xeI+sdO4OV2lbPyxR5rec",
-	"9AbaOFYmxZPAjhVXwxI+sLdFAmvOTzsmLBwF9tUlKWJakebNtcgyVOMandPWfLa3aLwPDSSwQpUhSeKe",
-	"Qnhb8cqS/ltJfRtdqFJ/RHGcL9XCelLDi8Af2pjvlm5dtPP6q/V55JDWOhVa10hyLCSwfi1vZUs0qtSQ",
-	"wMX4bHwBIygVr3yG8S5AbClDuvde3PSn4EkbbCxM+zRF0XAlW+5N9XVqHV+1g0xaMeREUgWyD3izq8Rd",
-	"hbRpCkG7fjHa9d1jvj/Wkut6Jqp3pTUu8HF+dhZE6lLSJYcaXX2UGr0ZenSpsmgfTTCvBZNaw2hCXyvL",
-	"XKe+JHEZTPPLN2dNc3kcbV5dq3m6u0l8MWqnEMxCFhf/Qxa/W5rrLEMjKfw6VKyJYSSj8ugaaY0U/UZk",
-	"qeMMz3zXEzczIclVRaFoAwmIiqKOFqOWFsdiD7UUCXXVBzM5Zy/m+7260+mXOCDivny+fkCe9gMMS+kA",
-	"C/3q76/gx95kvRu4R82LgJ+RgD8gR335tYU7QPJM7tHBHjsgT7HIAX16oi9ttnmUNH9U12OzXV2H0eI/",
-	"OOPRo92LAZ59B/8XDvhx/4637U+mOuSeI+NJlnnvoX3TXG46I/3wlCKzUjOk6O6GZqgOg2JD1tGPg4Hp",
-	"5E2fk082erfTyYvGn4vGg54GVB7NN615JdLZcdn7kyWVILlKvv9gxVy6JI6xeqVKPc7v5/2xQY7X5zHU",
-	"o4fQyp0MVQehs/qfAAAA//8=",
+	"7FdNb9tGEP0rxLS3KqJjpxfe6qQNhBSxUCfowRCCFTmSNiZ36dmhAlXgfy9mVx9UuLLktkB98E0i3+zM",
+	"zntvd7iG3Fa1NWjYQbYGly+wUv7nW0LFONb5/Te1xFGBhvVMI/2BDw06FogqCs3aGlWOydZIrNFBNlOl",
+	"wwHUnUdrqHvryNMfCWeQwQ/pvop0U0LazwxtOwBe1QgZ2OlXzBnaAYyjKz+htH3gqJD/M0uVYshAG766",
+	"hF1KbRjnUsUARpWa43foptHFHuyYtJnvsJ+pFLBpylJNS4SMqcEI+KOqUIC9F5/UPPK8HQDhQ6MJC8ju",
+	"QnTATmKdIjstsXqHrHTpjndp3X7fosKHnLUDbRwrk+NZYMeKGxdt+pHYDgmsuTwvTXhwEthXl5SIeUOa",
+	"V7ciy9CNW3ROW/PJ3qOR/9pABgtUBZIU7imEXxpeWNJ/KenvXheq1h9wBW3rWzWzntSwEfhdG/PN0r1L",
+	"xC3azF8tLxOHtNS50LpEkrSQwfK17MrWaFStIYOr4cXwCgZQK174CtPNAqmlAmnrvVTvlB48aYONhWlf",
+	"pigabiRka6ovY+v4prvIqLOGZCRVIfsF7zadeGiQVvtG6I69JCT42/eNsXJnOm7bPiIl3RvEc222/aev",
+	"8z9LNhGXudoaF/i/vLgIpnA56ZoDJzcfJPJN7NW1KpLtqekxrwWTW8Nowjla16XOPQVpHUz601dnzf5E",
+	"PnlYHlrby+uwiM9GbRSJRaji6n+o4jdLU10UaKSEn2PNGhlGMqpMbpGWSMmvRJYOnOiVdujBu4mQ5Jqq",
+	"UrSCDES1yYH2k472h0K6motkD9UOE8mzM882Vh/cLHOMmKZ/CX15jzzuLxCX0hEW+t3fqfipN2dP1D1q",
+	"XgT8jAT8Hjnpy68r3AjJE7m3o2d6RJ5ikSP69ERf22L1JGk+1tdTs2TbhlHmXzjjyaPkiwGe/Qn+Dxzw",
+	"+PmdrrvTSBtqL5HxLMu889C+aa5XB58Q8alIZrP4UATdIT4MpnuyTk4rkenkTZ+TjzZ5u9HJi8afi8aD",
+	"niIqT6arzryS6OK07H1mKSVIrpHvTVgw1y5LU2xeqVoPy+33xdAgp8vLFGSOPoQ27myoOgqdtH8HAAD/",
+	"/w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -2837,8 +2837,8 @@ type ClientInterface interface {
 
 	// ShipmentBoxGetFbaInboundShippingPlansByShippingPlanIdBoxesByShipmentId Get fba inbound shipping plans by shipping plan id boxes by shipment id.
 	//
-	// Corresponds with GET /warehousetransfer/fba-inbound/shipping-plans/{shippingPlanId}/boxes/{shipmentId} (the `ShipmentBoxGetFbaInboundShippingPlansByShippingPlanIdBoxesByShipmentId` operationId).
-	ShipmentBoxGetFbaInboundShippingPlansByShippingPlanIdBoxesByShipmentId(ctx context.Context, shippingPlanId int32, shipmentId int32, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with GET /warehousetransfer/fba-inbound/shipping-plans/{shippingPlanId}/boxes/{shipmentBoxId} (the `ShipmentBoxGetFbaInboundShippingPlansByShippingPlanIdBoxesByShipmentId` operationId).
+	ShipmentBoxGetFbaInboundShippingPlansByShippingPlanIdBoxesByShipmentId(ctx context.Context, shippingPlanId int32, shipmentBoxId int32, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ShippingPlanGetFbaInboundShippingPlansByShippingPlanIdDeliveryInformation Get fba inbound shipping plans by shipping plan id delivery information.
 	//
@@ -3218,29 +3218,29 @@ type ClientInterface interface {
 	// Corresponds with POST /warehousetransfer/fba-inbound/shipping-plans/{shippingPlanId}/shipments/{shipmentId}/pallets (the `ShipmentPalletPostFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPallets` operationId).
 	ShipmentPalletPostFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPallets(ctx context.Context, shippingPlanId string, shipmentId int32, body ShipmentPalletPostFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletId Delete fba inbound shipping plans by shipping plan id shipments by shipment id pallets by shipment pallet id.
+	//
+	// Corresponds with DELETE /warehousetransfer/fba-inbound/shipping-plans/{shippingPlanId}/shipments/{shipmentId}/pallets/{shipmentPalletId} (the `ShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletId` operationId).
+	ShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletId(ctx context.Context, shippingPlanId string, shipmentId int32, shipmentPalletId int32, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ShipmentPalletGetFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletId Get fba inbound shipping plans by shipping plan id shipments by shipment id pallets by pallet id.
 	//
-	// Corresponds with GET /warehousetransfer/fba-inbound/shipping-plans/{shippingPlanId}/shipments/{shipmentId}/pallets/{palletId} (the `ShipmentPalletGetFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletId` operationId).
-	ShipmentPalletGetFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletId(ctx context.Context, shippingPlanId string, shipmentId int32, palletId int32, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with GET /warehousetransfer/fba-inbound/shipping-plans/{shippingPlanId}/shipments/{shipmentId}/pallets/{shipmentPalletId} (the `ShipmentPalletGetFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletId` operationId).
+	ShipmentPalletGetFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletId(ctx context.Context, shippingPlanId string, shipmentId int32, shipmentPalletId int32, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdWithBody Patch fba inbound shipping plans by shipping plan id shipments by shipment id pallets by pallet id.
 	//
 	// Takes any type of body and a specified content type.
 	//
-	// Corresponds with PATCH /warehousetransfer/fba-inbound/shipping-plans/{shippingPlanId}/shipments/{shipmentId}/pallets/{palletId} (the `ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletId` operationId).
-	ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdWithBody(ctx context.Context, shippingPlanId string, shipmentId int32, palletId int32, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with PATCH /warehousetransfer/fba-inbound/shipping-plans/{shippingPlanId}/shipments/{shipmentId}/pallets/{shipmentPalletId} (the `ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletId` operationId).
+	ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdWithBody(ctx context.Context, shippingPlanId string, shipmentId int32, shipmentPalletId int32, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletId Patch fba inbound shipping plans by shipping plan id shipments by shipment id pallets by pallet id.
 	//
 	// Takes a body of the `application/json` content type.
 	//
-	// Corresponds with PATCH /warehousetransfer/fba-inbound/shipping-plans/{shippingPlanId}/shipments/{shipmentId}/pallets/{palletId} (the `ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletId` operationId).
-	ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletId(ctx context.Context, shippingPlanId string, shipmentId int32, palletId int32, body ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// ShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletId Delete fba inbound shipping plans by shipping plan id shipments by shipment id pallets by shipment pallet id.
-	//
-	// Corresponds with DELETE /warehousetransfer/fba-inbound/shipping-plans/{shippingPlanId}/shipments/{shipmentId}/pallets/{shipmentPalletId} (the `ShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletId` operationId).
-	ShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletId(ctx context.Context, shippingPlanId string, shipmentId int32, shipmentPalletId int32, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with PATCH /warehousetransfer/fba-inbound/shipping-plans/{shippingPlanId}/shipments/{shipmentId}/pallets/{shipmentPalletId} (the `ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletId` operationId).
+	ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletId(ctx context.Context, shippingPlanId string, shipmentId int32, shipmentPalletId int32, body ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ShipmentsPostFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdTrackingDetailsWithBody Post fba inbound shipping plans by shipping plan id shipments by shipment id tracking details.
 	//
@@ -3638,9 +3638,9 @@ func (c *Client) ShipmentBoxDeleteFbaInboundShippingPlansByShippingPlanIdBoxesBy
 
 // ShipmentBoxGetFbaInboundShippingPlansByShippingPlanIdBoxesByShipmentId Get fba inbound shipping plans by shipping plan id boxes by shipment id.
 //
-// Corresponds with GET /warehousetransfer/fba-inbound/shipping-plans/{shippingPlanId}/boxes/{shipmentId} (the `ShipmentBoxGetFbaInboundShippingPlansByShippingPlanIdBoxesByShipmentId` operationId).
-func (c *Client) ShipmentBoxGetFbaInboundShippingPlansByShippingPlanIdBoxesByShipmentId(ctx context.Context, shippingPlanId int32, shipmentId int32, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewShipmentBoxGetFbaInboundShippingPlansByShippingPlanIdBoxesByShipmentIdRequest(c.Server, shippingPlanId, shipmentId)
+// Corresponds with GET /warehousetransfer/fba-inbound/shipping-plans/{shippingPlanId}/boxes/{shipmentBoxId} (the `ShipmentBoxGetFbaInboundShippingPlansByShippingPlanIdBoxesByShipmentId` operationId).
+func (c *Client) ShipmentBoxGetFbaInboundShippingPlansByShippingPlanIdBoxesByShipmentId(ctx context.Context, shippingPlanId int32, shipmentBoxId int32, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewShipmentBoxGetFbaInboundShippingPlansByShippingPlanIdBoxesByShipmentIdRequest(c.Server, shippingPlanId, shipmentBoxId)
 	if err != nil {
 		return nil, err
 	}
@@ -4649,11 +4649,26 @@ func (c *Client) ShipmentPalletPostFbaInboundShippingPlansByShippingPlanIdShipme
 	return c.Client.Do(req)
 }
 
+// ShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletId Delete fba inbound shipping plans by shipping plan id shipments by shipment id pallets by shipment pallet id.
+//
+// Corresponds with DELETE /warehousetransfer/fba-inbound/shipping-plans/{shippingPlanId}/shipments/{shipmentId}/pallets/{shipmentPalletId} (the `ShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletId` operationId).
+func (c *Client) ShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletId(ctx context.Context, shippingPlanId string, shipmentId int32, shipmentPalletId int32, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletIdRequest(c.Server, shippingPlanId, shipmentId, shipmentPalletId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ShipmentPalletGetFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletId Get fba inbound shipping plans by shipping plan id shipments by shipment id pallets by pallet id.
 //
-// Corresponds with GET /warehousetransfer/fba-inbound/shipping-plans/{shippingPlanId}/shipments/{shipmentId}/pallets/{palletId} (the `ShipmentPalletGetFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletId` operationId).
-func (c *Client) ShipmentPalletGetFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletId(ctx context.Context, shippingPlanId string, shipmentId int32, palletId int32, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewShipmentPalletGetFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdRequest(c.Server, shippingPlanId, shipmentId, palletId)
+// Corresponds with GET /warehousetransfer/fba-inbound/shipping-plans/{shippingPlanId}/shipments/{shipmentId}/pallets/{shipmentPalletId} (the `ShipmentPalletGetFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletId` operationId).
+func (c *Client) ShipmentPalletGetFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletId(ctx context.Context, shippingPlanId string, shipmentId int32, shipmentPalletId int32, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewShipmentPalletGetFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdRequest(c.Server, shippingPlanId, shipmentId, shipmentPalletId)
 	if err != nil {
 		return nil, err
 	}
@@ -4668,9 +4683,9 @@ func (c *Client) ShipmentPalletGetFbaInboundShippingPlansByShippingPlanIdShipmen
 //
 // Takes any type of body and a specified content type.
 //
-// Corresponds with PATCH /warehousetransfer/fba-inbound/shipping-plans/{shippingPlanId}/shipments/{shipmentId}/pallets/{palletId} (the `ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletId` operationId).
-func (c *Client) ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdWithBody(ctx context.Context, shippingPlanId string, shipmentId int32, palletId int32, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdRequestWithBody(c.Server, shippingPlanId, shipmentId, palletId, contentType, body)
+// Corresponds with PATCH /warehousetransfer/fba-inbound/shipping-plans/{shippingPlanId}/shipments/{shipmentId}/pallets/{shipmentPalletId} (the `ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletId` operationId).
+func (c *Client) ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdWithBody(ctx context.Context, shippingPlanId string, shipmentId int32, shipmentPalletId int32, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdRequestWithBody(c.Server, shippingPlanId, shipmentId, shipmentPalletId, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -4685,24 +4700,9 @@ func (c *Client) ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipm
 //
 // Takes a body of the `application/json` content type.
 //
-// Corresponds with PATCH /warehousetransfer/fba-inbound/shipping-plans/{shippingPlanId}/shipments/{shipmentId}/pallets/{palletId} (the `ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletId` operationId).
-func (c *Client) ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletId(ctx context.Context, shippingPlanId string, shipmentId int32, palletId int32, body ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdRequest(c.Server, shippingPlanId, shipmentId, palletId, body)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// ShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletId Delete fba inbound shipping plans by shipping plan id shipments by shipment id pallets by shipment pallet id.
-//
-// Corresponds with DELETE /warehousetransfer/fba-inbound/shipping-plans/{shippingPlanId}/shipments/{shipmentId}/pallets/{shipmentPalletId} (the `ShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletId` operationId).
-func (c *Client) ShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletId(ctx context.Context, shippingPlanId string, shipmentId int32, shipmentPalletId int32, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletIdRequest(c.Server, shippingPlanId, shipmentId, shipmentPalletId)
+// Corresponds with PATCH /warehousetransfer/fba-inbound/shipping-plans/{shippingPlanId}/shipments/{shipmentId}/pallets/{shipmentPalletId} (the `ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletId` operationId).
+func (c *Client) ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletId(ctx context.Context, shippingPlanId string, shipmentId int32, shipmentPalletId int32, body ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdRequest(c.Server, shippingPlanId, shipmentId, shipmentPalletId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -5552,7 +5552,7 @@ func NewShipmentBoxDeleteFbaInboundShippingPlansByShippingPlanIdBoxesByShipmentB
 }
 
 // NewShipmentBoxGetFbaInboundShippingPlansByShippingPlanIdBoxesByShipmentIdRequest constructs an http.Request for the ShipmentBoxGetFbaInboundShippingPlansByShippingPlanIdBoxesByShipmentId method
-func NewShipmentBoxGetFbaInboundShippingPlansByShippingPlanIdBoxesByShipmentIdRequest(server string, shippingPlanId int32, shipmentId int32) (*http.Request, error) {
+func NewShipmentBoxGetFbaInboundShippingPlansByShippingPlanIdBoxesByShipmentIdRequest(server string, shippingPlanId int32, shipmentBoxId int32) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5564,7 +5564,7 @@ func NewShipmentBoxGetFbaInboundShippingPlansByShippingPlanIdBoxesByShipmentIdRe
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "shipmentId", shipmentId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int32"})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "shipmentBoxId", shipmentBoxId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int32"})
 	if err != nil {
 		return nil, err
 	}
@@ -7635,115 +7635,6 @@ func NewShipmentPalletPostFbaInboundShippingPlansByShippingPlanIdShipmentsByShip
 	return req, nil
 }
 
-// NewShipmentPalletGetFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdRequest constructs an http.Request for the ShipmentPalletGetFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletId method
-func NewShipmentPalletGetFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdRequest(server string, shippingPlanId string, shipmentId int32, palletId int32) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "shippingPlanId", shippingPlanId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "shipmentId", shipmentId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int32"})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam2 string
-
-	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "palletId", palletId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int32"})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/warehousetransfer/fba-inbound/shipping-plans/%s/shipments/%s/pallets/%s", pathParam0, pathParam1, pathParam2)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdRequest calls the generic ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletId builder with application/json body
-func NewShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdRequest(server string, shippingPlanId string, shipmentId int32, palletId int32, body ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdRequestWithBody(server, shippingPlanId, shipmentId, palletId, "application/json", bodyReader)
-}
-
-// NewShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdRequestWithBody constructs an http.Request for the ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletId method, with any body, and a specified content type
-func NewShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdRequestWithBody(server string, shippingPlanId string, shipmentId int32, palletId int32, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "shippingPlanId", shippingPlanId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "shipmentId", shipmentId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int32"})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam2 string
-
-	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "palletId", palletId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int32"})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/warehousetransfer/fba-inbound/shipping-plans/%s/shipments/%s/pallets/%s", pathParam0, pathParam1, pathParam2)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
 // NewShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletIdRequest constructs an http.Request for the ShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletId method
 func NewShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletIdRequest(server string, shippingPlanId string, shipmentId int32, shipmentPalletId int32) (*http.Request, error) {
 	var err error
@@ -7788,6 +7679,115 @@ func NewShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsBySh
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewShipmentPalletGetFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdRequest constructs an http.Request for the ShipmentPalletGetFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletId method
+func NewShipmentPalletGetFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdRequest(server string, shippingPlanId string, shipmentId int32, shipmentPalletId int32) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "shippingPlanId", shippingPlanId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "shipmentId", shipmentId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int32"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "shipmentPalletId", shipmentPalletId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int32"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/warehousetransfer/fba-inbound/shipping-plans/%s/shipments/%s/pallets/%s", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdRequest calls the generic ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletId builder with application/json body
+func NewShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdRequest(server string, shippingPlanId string, shipmentId int32, shipmentPalletId int32, body ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdRequestWithBody(server, shippingPlanId, shipmentId, shipmentPalletId, "application/json", bodyReader)
+}
+
+// NewShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdRequestWithBody constructs an http.Request for the ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletId method, with any body, and a specified content type
+func NewShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdRequestWithBody(server string, shippingPlanId string, shipmentId int32, shipmentPalletId int32, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "shippingPlanId", shippingPlanId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "shipmentId", shipmentId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int32"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "shipmentPalletId", shipmentPalletId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int32"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/warehousetransfer/fba-inbound/shipping-plans/%s/shipments/%s/pallets/%s", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -8400,8 +8400,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with GET /warehousetransfer/fba-inbound/shipping-plans/{shippingPlanId}/boxes/{shipmentId} (the `ShipmentBoxGetFbaInboundShippingPlansByShippingPlanIdBoxesByShipmentId` operationId).
-	ShipmentBoxGetFbaInboundShippingPlansByShippingPlanIdBoxesByShipmentIdWithResponse(ctx context.Context, shippingPlanId int32, shipmentId int32, reqEditors ...RequestEditorFn) (*ShipmentBoxGetFbaInboundShippingPlansByShippingPlanIdBoxesByShipmentIdResponse, error)
+	// Corresponds with GET /warehousetransfer/fba-inbound/shipping-plans/{shippingPlanId}/boxes/{shipmentBoxId} (the `ShipmentBoxGetFbaInboundShippingPlansByShippingPlanIdBoxesByShipmentId` operationId).
+	ShipmentBoxGetFbaInboundShippingPlansByShippingPlanIdBoxesByShipmentIdWithResponse(ctx context.Context, shippingPlanId int32, shipmentBoxId int32, reqEditors ...RequestEditorFn) (*ShipmentBoxGetFbaInboundShippingPlansByShippingPlanIdBoxesByShipmentIdResponse, error)
 
 	// ShippingPlanGetFbaInboundShippingPlansByShippingPlanIdDeliveryInformationWithResponse Get fba inbound shipping plans by shipping plan id delivery information.
 	//
@@ -8837,33 +8837,33 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /warehousetransfer/fba-inbound/shipping-plans/{shippingPlanId}/shipments/{shipmentId}/pallets (the `ShipmentPalletPostFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPallets` operationId).
 	ShipmentPalletPostFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsWithResponse(ctx context.Context, shippingPlanId string, shipmentId int32, body ShipmentPalletPostFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsJSONRequestBody, reqEditors ...RequestEditorFn) (*ShipmentPalletPostFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsResponse, error)
 
-	// ShipmentPalletGetFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdWithResponse Get fba inbound shipping plans by shipping plan id shipments by shipment id pallets by pallet id.
-	//
-	// Returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with GET /warehousetransfer/fba-inbound/shipping-plans/{shippingPlanId}/shipments/{shipmentId}/pallets/{palletId} (the `ShipmentPalletGetFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletId` operationId).
-	ShipmentPalletGetFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdWithResponse(ctx context.Context, shippingPlanId string, shipmentId int32, palletId int32, reqEditors ...RequestEditorFn) (*ShipmentPalletGetFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdResponse, error)
-
-	// ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdWithBodyWithResponse Patch fba inbound shipping plans by shipping plan id shipments by shipment id pallets by pallet id.
-	//
-	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with PATCH /warehousetransfer/fba-inbound/shipping-plans/{shippingPlanId}/shipments/{shipmentId}/pallets/{palletId} (the `ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletId` operationId).
-	ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdWithBodyWithResponse(ctx context.Context, shippingPlanId string, shipmentId int32, palletId int32, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdResponse, error)
-
-	// ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdWithResponse Patch fba inbound shipping plans by shipping plan id shipments by shipment id pallets by pallet id.
-	//
-	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with PATCH /warehousetransfer/fba-inbound/shipping-plans/{shippingPlanId}/shipments/{shipmentId}/pallets/{palletId} (the `ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletId` operationId).
-	ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdWithResponse(ctx context.Context, shippingPlanId string, shipmentId int32, palletId int32, body ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdJSONRequestBody, reqEditors ...RequestEditorFn) (*ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdResponse, error)
-
 	// ShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletIdWithResponse Delete fba inbound shipping plans by shipping plan id shipments by shipment id pallets by shipment pallet id.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /warehousetransfer/fba-inbound/shipping-plans/{shippingPlanId}/shipments/{shipmentId}/pallets/{shipmentPalletId} (the `ShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletId` operationId).
 	ShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletIdWithResponse(ctx context.Context, shippingPlanId string, shipmentId int32, shipmentPalletId int32, reqEditors ...RequestEditorFn) (*ShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletIdResponse, error)
+
+	// ShipmentPalletGetFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdWithResponse Get fba inbound shipping plans by shipping plan id shipments by shipment id pallets by pallet id.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /warehousetransfer/fba-inbound/shipping-plans/{shippingPlanId}/shipments/{shipmentId}/pallets/{shipmentPalletId} (the `ShipmentPalletGetFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletId` operationId).
+	ShipmentPalletGetFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdWithResponse(ctx context.Context, shippingPlanId string, shipmentId int32, shipmentPalletId int32, reqEditors ...RequestEditorFn) (*ShipmentPalletGetFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdResponse, error)
+
+	// ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdWithBodyWithResponse Patch fba inbound shipping plans by shipping plan id shipments by shipment id pallets by pallet id.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /warehousetransfer/fba-inbound/shipping-plans/{shippingPlanId}/shipments/{shipmentId}/pallets/{shipmentPalletId} (the `ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletId` operationId).
+	ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdWithBodyWithResponse(ctx context.Context, shippingPlanId string, shipmentId int32, shipmentPalletId int32, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdResponse, error)
+
+	// ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdWithResponse Patch fba inbound shipping plans by shipping plan id shipments by shipment id pallets by pallet id.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /warehousetransfer/fba-inbound/shipping-plans/{shippingPlanId}/shipments/{shipmentId}/pallets/{shipmentPalletId} (the `ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletId` operationId).
+	ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdWithResponse(ctx context.Context, shippingPlanId string, shipmentId int32, shipmentPalletId int32, body ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdJSONRequestBody, reqEditors ...RequestEditorFn) (*ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdResponse, error)
 
 	// ShipmentsPostFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdTrackingDetailsWithBodyWithResponse Post fba inbound shipping plans by shipping plan id shipments by shipment id tracking details.
 	//
@@ -13320,6 +13320,75 @@ func (r ShipmentPalletPostFbaInboundShippingPlansByShippingPlanIdShipmentsByShip
 	return ""
 }
 
+type ShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletIdResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *ProblemDetails
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *ProblemDetails
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *ProblemDetails
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *int32
+	// JSON405 the response for an HTTP 405 `application/json` response
+	JSON405 *ProblemDetails
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletIdResponse) GetJSON400() *ProblemDetails {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletIdResponse) GetJSON401() *ProblemDetails {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletIdResponse) GetJSON403() *ProblemDetails {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletIdResponse) GetJSON404() *int32 {
+	return r.JSON404
+}
+
+// GetJSON405 returns the response for an HTTP 405 `application/json` response
+func (r ShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletIdResponse) GetJSON405() *ProblemDetails {
+	return r.JSON405
+}
+
+// GetBody returns the raw response body bytes
+func (r ShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletIdResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletIdResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletIdResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletIdResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type ShipmentPalletGetFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -13466,75 +13535,6 @@ func (r ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShi
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-type ShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletIdResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *ProblemDetails
-	// JSON401 the response for an HTTP 401 `application/json` response
-	JSON401 *ProblemDetails
-	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *ProblemDetails
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *int32
-	// JSON405 the response for an HTTP 405 `application/json` response
-	JSON405 *ProblemDetails
-}
-
-// GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r ShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletIdResponse) GetJSON400() *ProblemDetails {
-	return r.JSON400
-}
-
-// GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletIdResponse) GetJSON401() *ProblemDetails {
-	return r.JSON401
-}
-
-// GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r ShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletIdResponse) GetJSON403() *ProblemDetails {
-	return r.JSON403
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r ShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletIdResponse) GetJSON404() *int32 {
-	return r.JSON404
-}
-
-// GetJSON405 returns the response for an HTTP 405 `application/json` response
-func (r ShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletIdResponse) GetJSON405() *ProblemDetails {
-	return r.JSON405
-}
-
-// GetBody returns the raw response body bytes
-func (r ShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletIdResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r ShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletIdResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r ShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletIdResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletIdResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -14585,9 +14585,9 @@ func (c *ClientWithResponses) ShipmentBoxDeleteFbaInboundShippingPlansByShipping
 //
 // Returns a wrapper object for the known response body format(s).
 //
-// Corresponds with GET /warehousetransfer/fba-inbound/shipping-plans/{shippingPlanId}/boxes/{shipmentId} (the `ShipmentBoxGetFbaInboundShippingPlansByShippingPlanIdBoxesByShipmentId` operationId).
-func (c *ClientWithResponses) ShipmentBoxGetFbaInboundShippingPlansByShippingPlanIdBoxesByShipmentIdWithResponse(ctx context.Context, shippingPlanId int32, shipmentId int32, reqEditors ...RequestEditorFn) (*ShipmentBoxGetFbaInboundShippingPlansByShippingPlanIdBoxesByShipmentIdResponse, error) {
-	rsp, err := c.ShipmentBoxGetFbaInboundShippingPlansByShippingPlanIdBoxesByShipmentId(ctx, shippingPlanId, shipmentId, reqEditors...)
+// Corresponds with GET /warehousetransfer/fba-inbound/shipping-plans/{shippingPlanId}/boxes/{shipmentBoxId} (the `ShipmentBoxGetFbaInboundShippingPlansByShippingPlanIdBoxesByShipmentId` operationId).
+func (c *ClientWithResponses) ShipmentBoxGetFbaInboundShippingPlansByShippingPlanIdBoxesByShipmentIdWithResponse(ctx context.Context, shippingPlanId int32, shipmentBoxId int32, reqEditors ...RequestEditorFn) (*ShipmentBoxGetFbaInboundShippingPlansByShippingPlanIdBoxesByShipmentIdResponse, error) {
+	rsp, err := c.ShipmentBoxGetFbaInboundShippingPlansByShippingPlanIdBoxesByShipmentId(ctx, shippingPlanId, shipmentBoxId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -15400,45 +15400,6 @@ func (c *ClientWithResponses) ShipmentPalletPostFbaInboundShippingPlansByShippin
 	return ParseShipmentPalletPostFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsResponse(rsp)
 }
 
-// ShipmentPalletGetFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdWithResponse Get fba inbound shipping plans by shipping plan id shipments by shipment id pallets by pallet id.
-//
-// Returns a wrapper object for the known response body format(s).
-//
-// Corresponds with GET /warehousetransfer/fba-inbound/shipping-plans/{shippingPlanId}/shipments/{shipmentId}/pallets/{palletId} (the `ShipmentPalletGetFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletId` operationId).
-func (c *ClientWithResponses) ShipmentPalletGetFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdWithResponse(ctx context.Context, shippingPlanId string, shipmentId int32, palletId int32, reqEditors ...RequestEditorFn) (*ShipmentPalletGetFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdResponse, error) {
-	rsp, err := c.ShipmentPalletGetFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletId(ctx, shippingPlanId, shipmentId, palletId, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseShipmentPalletGetFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdResponse(rsp)
-}
-
-// ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdWithBodyWithResponse Patch fba inbound shipping plans by shipping plan id shipments by shipment id pallets by pallet id.
-//
-// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with PATCH /warehousetransfer/fba-inbound/shipping-plans/{shippingPlanId}/shipments/{shipmentId}/pallets/{palletId} (the `ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletId` operationId).
-func (c *ClientWithResponses) ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdWithBodyWithResponse(ctx context.Context, shippingPlanId string, shipmentId int32, palletId int32, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdResponse, error) {
-	rsp, err := c.ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdWithBody(ctx, shippingPlanId, shipmentId, palletId, contentType, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdResponse(rsp)
-}
-
-// ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdWithResponse Patch fba inbound shipping plans by shipping plan id shipments by shipment id pallets by pallet id.
-//
-// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with PATCH /warehousetransfer/fba-inbound/shipping-plans/{shippingPlanId}/shipments/{shipmentId}/pallets/{palletId} (the `ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletId` operationId).
-func (c *ClientWithResponses) ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdWithResponse(ctx context.Context, shippingPlanId string, shipmentId int32, palletId int32, body ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdJSONRequestBody, reqEditors ...RequestEditorFn) (*ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdResponse, error) {
-	rsp, err := c.ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletId(ctx, shippingPlanId, shipmentId, palletId, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdResponse(rsp)
-}
-
 // ShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletIdWithResponse Delete fba inbound shipping plans by shipping plan id shipments by shipment id pallets by shipment pallet id.
 //
 // Returns a wrapper object for the known response body format(s).
@@ -15450,6 +15411,45 @@ func (c *ClientWithResponses) ShipmentPalletDeleteFbaInboundShippingPlansByShipp
 		return nil, err
 	}
 	return ParseShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletIdResponse(rsp)
+}
+
+// ShipmentPalletGetFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdWithResponse Get fba inbound shipping plans by shipping plan id shipments by shipment id pallets by pallet id.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /warehousetransfer/fba-inbound/shipping-plans/{shippingPlanId}/shipments/{shipmentId}/pallets/{shipmentPalletId} (the `ShipmentPalletGetFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletId` operationId).
+func (c *ClientWithResponses) ShipmentPalletGetFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdWithResponse(ctx context.Context, shippingPlanId string, shipmentId int32, shipmentPalletId int32, reqEditors ...RequestEditorFn) (*ShipmentPalletGetFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdResponse, error) {
+	rsp, err := c.ShipmentPalletGetFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletId(ctx, shippingPlanId, shipmentId, shipmentPalletId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseShipmentPalletGetFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdResponse(rsp)
+}
+
+// ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdWithBodyWithResponse Patch fba inbound shipping plans by shipping plan id shipments by shipment id pallets by pallet id.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /warehousetransfer/fba-inbound/shipping-plans/{shippingPlanId}/shipments/{shipmentId}/pallets/{shipmentPalletId} (the `ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletId` operationId).
+func (c *ClientWithResponses) ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdWithBodyWithResponse(ctx context.Context, shippingPlanId string, shipmentId int32, shipmentPalletId int32, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdResponse, error) {
+	rsp, err := c.ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdWithBody(ctx, shippingPlanId, shipmentId, shipmentPalletId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdResponse(rsp)
+}
+
+// ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdWithResponse Patch fba inbound shipping plans by shipping plan id shipments by shipment id pallets by pallet id.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /warehousetransfer/fba-inbound/shipping-plans/{shippingPlanId}/shipments/{shipmentId}/pallets/{shipmentPalletId} (the `ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletId` operationId).
+func (c *ClientWithResponses) ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdWithResponse(ctx context.Context, shippingPlanId string, shipmentId int32, shipmentPalletId int32, body ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdJSONRequestBody, reqEditors ...RequestEditorFn) (*ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdResponse, error) {
+	rsp, err := c.ShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletId(ctx, shippingPlanId, shipmentId, shipmentPalletId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdResponse(rsp)
 }
 
 // ShipmentsPostFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdTrackingDetailsWithBodyWithResponse Post fba inbound shipping plans by shipping plan id shipments by shipment id tracking details.
@@ -19240,6 +19240,66 @@ func ParseShipmentPalletPostFbaInboundShippingPlansByShippingPlanIdShipmentsBySh
 	return response, nil
 }
 
+// ParseShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletIdResponse parses an HTTP response from a ShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletIdWithResponse call
+func ParseShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletIdResponse(rsp *http.Response) (*ShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletIdResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletIdResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		break // No content-type
+
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ProblemDetails
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest ProblemDetails
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ProblemDetails
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest int32
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 405:
+		var dest ProblemDetails
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON405 = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseShipmentPalletGetFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdResponse parses an HTTP response from a ShipmentPalletGetFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdWithResponse call
 func ParseShipmentPalletGetFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdResponse(rsp *http.Response) (*ShipmentPalletGetFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByPalletIdResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -19345,66 +19405,6 @@ func ParseShipmentPalletPatchFbaInboundShippingPlansByShippingPlanIdShipmentsByS
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest ProblemDetails
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 405:
-		var dest ProblemDetails
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON405 = &dest
-
-	}
-
-	return response, nil
-}
-
-// ParseShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletIdResponse parses an HTTP response from a ShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletIdWithResponse call
-func ParseShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletIdResponse(rsp *http.Response) (*ShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletIdResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &ShipmentPalletDeleteFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPalletsByShipmentPalletIdResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case rsp.StatusCode == 200:
-		break // No content-type
-
-	case rsp.StatusCode == 204:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest ProblemDetails
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest ProblemDetails
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest ProblemDetails
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest int32
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -20063,145 +20063,144 @@ func ParseTransfersGetTransfersByIdResponse(rsp *http.Response) (*TransfersGetTr
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H1bU+O4Fu5fSeWcRzNp6J7L5o3AdB9q6Gl2h9n9MNW1S4kV0MaR3LYMZCj++ylbsi3bsi3Jl4Sgl6me",
-	"YN21Pi19Wpfn6YpsfIIhpuH09Hkaru7gBiT/PHPdj0twSeFmDujq7iv8EcGQXmI/ovGfgesiiggG3nVA",
-	"fBhQBMPp6Rp4IXSmvvDT83QZl2f/RBRukn/83wCup6fT/zPL25/xxmdZmzCcvjhTuvXh9HQKggBs4/9f",
-	"B2RzRVYgbj2uak2CDaDT02kUIXeafR/SAOHbuEB4h/wNxDSu99ItFEGYvj/JyyBM4S0Mpi8vzjSAPyIU",
-	"QHd6+nc2glLjlaq/ZzWR5f/gisatn7nugn81J0+fiQs9zfm7g+j2jhb67ZJo6cG84zjaLON+O1MP4lt6",
-	"p/jxBoIwCmDct78wom0LE3/zZf05LxTXgcEGxgVx5HkgbueUBhGULIMPVvcI334KSOTXLENNHdmyONMf",
-	"EcAU0a3SKgrrY9peXIGP8O21B7Di3nGmjzoLxj5Wn/5vrPK4JHIVV/qleV9eA8+DdPCticIFBat7mEwj",
-	"/+uSEA8CrL1zlXed4Yb5XJQM5aVPy3/LVnWgXdNt7T3vyyOGQXhOcEgDgHDSLsTRZnr69/F3R6W/Zxvw",
-	"D8HnBK/R7e9BQIJQc/Os7gDG0FOeIBg38hmGIbhVWXvpwJM+X4El9G6Sv2WDfuccOyc6A78Gt1BWh/Pe",
-	"+eD87Pzi/Or85vzLOX7nHGtN6HUA/ct4VaJVPI/xyaI7r1EQQLzanhNXTUbSAv8BXgTlm6qmjnxD+sVu",
-	"t2HZ4j4qDbRpwVKgOgdBgGBQnXadCV4gCuMj3FNaOuf4xDl+7xx/cI5/do5/cY5/dY5/c47/5Zy8c06O",
-	"nZMT5+S9c/JBsQPB6g49wHQ4IVeqNNc3P9SKOpVCB2qWketW0gUIQ3Sb7MIbMidPZj12YUgRTpSmOXmq",
-	"EfgNeEKbeDFOjj/8+uG39798+NWZbhBmPx5rawPa9ZWUvkqnhfa+q8xU6BMcQs2pAq7LDkglVVnQLOOG",
-	"f3+iELvQZUd563o7Uxd6kJba67yNnGnku4CONgzptn0AyANL5CG6LcGFMs7PQQj/JPQjibBrohx5CN8r",
-	"4W/84Q18okofbzodgHOEv4LVveHmXLLSSv3k3yqf7vz7eLFMyvypqhAGJKII3y5iIMMrqHodrM4keTon",
-	"mMY4jFkFiOAFiYJVabM57xW3G0NXxLTO0GTH5Spkk7Qx3fQrwLeQS5hsfPysPfN9gjBNdGKDHkHs3qBN",
-	"SakAFB7R+FfZZZ2CgOoUaei7SYeB598BZc1J8Roi7SPTfi8gBcgz6amu+sy/j9WfdHxNu6SiLMlHEav/",
-	"weYmADj0SUATKfjix/8NO1BGLff26uBooQOxYIJVvmGbxnlTX7JSLxvYpXiBFZZYVB6EAdRW8l0+nzGk",
-	"/JUcoNcBfEDw0WhzSOph/W7d0/DJR0GVXWuU2oAtNXRZg60HvmyYfLs0Tr3eYrIyTRjX1g3N45E8adCc",
-	"hcYrFKGE+MxqNa8+1q5q6i9TnslY0kZbt2pJgzOZvX6V+fgkIat7c843606xJp2Z6JtRa72E97BDCgso",
-	"2YRNLF1r//rgm3vfJsLATVnixy6LNggB3NJqaa+z7dJyv20BlB0Le+c3HlHe2191zgNYmoVLPI+8ezN+",
-	"RE9uF/xNIqEGX5LpumTlTt69q0qswROGdHs0T0PWhNkM6Cqz4jtcqVDdMyAKr9kLVHxf+wOTRyx/h/Cz",
-	"eWpVlUIKaKS8XvHsLFiJGFiJVv9LS1Iaf6k66VKFDwvogwBQUiFQ1S6o55wmNrpWbUiEVR83VmrXL5lG",
-	"d5EQWqJc9nELSXBAm2xtlMu6+wJvSraCHwHyoFuQfoOH+Ev8ADElwVadZYmL/clWR0Uq1vGFVpmlcqbh",
-	"faQobdoKXXUOg+T0PPdAGBrT/2riwpsS2CETwXHhygMBdLO3mUaNriChCUwWh9tUuDA1VTJc7EapYtlm",
-	"/QQxDACFfTMDvgdWiS7YcBfPT/DK5X6NbiN2uQ212emGytTuVNW+K/ZUPsF0jjzvy/oKuAjfzrcZ6LnG",
-	"7G5e3V+BZ4jAnyC9gB56gMFW2PqGXXJ5Td8QdsmjuOTtNAZ2LwCtpxFbK0BuP0YmPRmVJMRotxE9AA+5",
-	"f2GKPNM6ahY8eVDvYQd6cT2dtt61YGRkpqewt/2yqVK/u0VfHZeOtfiAHrIFyOs2XASz3Vl5zw+vELsF",
-	"qGFspXx6u9F/+5NMzceAbBih3dMkIZwI0+KPv7SGecmL3Udqw3MOYjUE8w03NH0Xl1obKY1GYqikMPGr",
-	"uLPaOkI8ROXXdw+EnE5pxHU15Et7cCE5Mu3pe8inrwho860xpOlSMC5cg8iji8L8t18Oda23lTcCwksS",
-	"Yfdanb6RM0I1xYoMUfUO0m7/rMErCWxAeF5hTtqFQR+4sk2jcib1QnupkV5tG77LmaL9gp6wnTpY/Rr2",
-	"e3V/a9LRKS2zgCBY3SmfftwfQFeG9lzyvsIVRA9Q9/RKtrR2KX0x11wj07NyHHhIf1CwCVjDIEaK3Dix",
-	"B43rPwg+foYUXAAKOmm1uR/G6h7cwsw8XX95yzVoqKJLyH0CNC4z9P3JIpmjPyAzHr8GSMlA1A+gfw4o",
-	"vCUBgqO1ON74atxIVJexVCxbxap3iWqNeYkGc5jLjU8Cek68aIM/g0Q6TTiUcBtSuGHV3CgIKGtWfLNh",
-	"ZRNhDWFwAdcIQ5f/aEYN8TYgpYaDWomzorGH6qZU5QZKMAUIh6x0KD+rw/KbXuP7QPkNsGmuqutR+16i",
-	"9iBSrdfQAWKNPKj46BuyFVdcp8L+qDy5slaFOr8rTV5oTDGFMKDQ7d3Nw5liQlk/oXuppetJniDV3QFG",
-	"8Ve5xCuIKXqAZo9t4SpAmaVhq7ZIQXAL1cz2Hwze7+Tjkx9KegO9h3LLmwAC9wv2tvWmTtk4yiOuKdoI",
-	"yhkbmtByXyEICTbx1CjRqpom6sW21ehbscMJzHgeDBZ//GV6PAku7yZv+lpP+foWAKlt1A2JRX8Qb6t0",
-	"HJI+Vtr/XjODRg8+IVKT9TVWtVPIdWk1hx6AozVY0Sj+4YpQZeeDjWqHSr6Z6nBffkRQVl0azfsUvO41",
-	"LT0KJT5FSE03oHfRZokB8nKvnXbER9QztU26KuwLfb/jKxT2ye4DiYtc4zNK+XvmPzjUC4HcM0iviALl",
-	"rrJu1LsJGFll7q0jGlfo2FIxO5s58ry8VCa7NXxIjflJtS4ZkH7xYe79oaOUB2SjNCTiK37G+9HkZC8T",
-	"nHYdxgfMbFpdaSt+Kd0l2byZmx1kVcgvN+1+/Ak/rSlWMAFqZaBVxFY/IEtP52aRjf2alVSnKJXYxqx6",
-	"gWpUDN5QFwFABbQbN0phpLpshKKO4CaAFfbsWRwrvA8w4Ad8I//Ev+NjbZmRRbaW+qcjO3zkNai64CaH",
-	"szwminol/I1FYh+o7U3Gq/oM6R3RMEZock1WkKhl0RFZobWq37LwdlCuS8vHQVqzPivQ1SxM70Ws4ECl",
-	"+AymbmvWMD7R4VGT+UDhikQ6K1QiWhRGmjuWdjOkWEM4ZDfFBdG4KlV22EBPoKrnXfGwCyOf8X2GNtD1",
-	"oGYmj8V3XLtju+1Yo1dx80dkZlDXu4Ym7ljppskfDbflo7lBbVM8taVUh+YVCOp7aGTvkipcDPuQl1K5",
-	"s1+n39VOaAc+4lroRE9htJyTn52TX5yTX52T35yTf6n3A0jvimqdUW0l0WAvcoVavjOeX6qvCnERNQsd",
-	"HFKAFbmoXK4MKDZVIiu/JxmoJf+OCIVm95uQaouSQuCK9hs/QW78Qe92ml/hOoDh3Ss0hZaNZgHyKHZ7",
-	"Fvtl+BgtC+ZfkB5FHYaqaWgnb5c/wjZSf/Ue3A2VajrmlU7ntmMp+1Y4zvReJkTMf6m3wTEPCVAYkthL",
-	"pRABZerDIGClTOEywYqvcA1jrISKqqF6TOdOmicPHgUMimp8nloqDHR/z0/h1t48ggDekSiEZ64bwFCz",
-	"kDE50BhdUR+w/p9WzGcKN1c6gZ3jAt90W/imHA255zDkDQ/ikjdKZiSg6u3eGpemOZaN1uvpTsKkd/X7",
-	"r7X5yr7XUSJGfgze25wAryKev4lQdNrcBsa80uhV+ha85aBPI2Qk6BRbXtjY6at5lxNHWHGNKMIVi2mh",
-	"N6FJWOK0cAfOs7Y2E40uEwAlMQW3UOPrzkLd8ehKZ2fPjy/Ku6lszdG0KXK/4S4OJIqL/Mr93sb0TksJ",
-	"RYV+WS+zPfUyS3r0+jzM5A79ZmbtxlZ6mmRc0ziEVGJd7BU9qGXrPLBltG5stOT7hTploKkfm91LjYiy",
-	"xnU2sncBwYq4UAw64ioGKplXivb5eqt8MhUNv5v6LZgCc/rzU4RckDF0CmNOC5g/IhptloCfPP9Wv7MZ",
-	"0R564Ty0+jNQuEGdN7UII3rO37g63bJYhEszPFX1fDACXg3FSTc/ZP2BMqZJxxKcac7LegkSbfQKPkBP",
-	"vcwNocBLCpqZ6A6DV0b+JPUZznQ8uC3I7RLkJJ427UTpjshVqR+9diKNBxiEiOCvFbwYMK9q46hGewc0",
-	"YxdYCpXfN6pGL7yAcgYn/v31HcFQQ/U2YzFM4+dmZS/EyLlnDWGwWxMFyCo81831OBTNIksw0uqGrpyz",
-	"CwKXIzi7w5qf2x3fnkejKfQ5BKP35SackQeTMYunmudKbZfTPMmnrmYhyxOqFGgjwrQSiKZqFdFSDQr/",
-	"g0K09OBHErCUyjUJBoAPgwX6B17iNdEzmGDj6ryu46R7VkaaV5QX+gJtII61AaOs0AeWRroSO9DqJDvQ",
-	"SVR9iF+rIvJKtYRLY/1JKxTnG9NJxJelEV5Klfee8YZpHGzZmbUfVxfBcFsIamAWissrx0Zo3VY10RQa",
-	"J6I184Z+ckywEp1juyUJXVcyvSjeFSu5YepQTL1vrExijF4xgunhcafYWIfktbkm2+jjISbyze8GQlJi",
-	"xRoqaYwZobgimHW5o+r/IyK09ZlY8IbpErf8s0Ly3oX4rVB2QbxIZX8uyt83ull0gLhyXMoRyDnTfIt1",
-	"wzBMxrULYnp3RHQfybwKvjvZsJyiH0/IfmrJ2LooyVKd+6L6gVoKZSw5s/Xq6poKfkNcqB9uIcWLVrXT",
-	"GEeapEhEJ3131HpbAKMwHuVn9i6VNHSmJ+/UmowturnveQjoYgiURt5NUiS+pKu+LS+lq7Vzk4815Dfk",
-	"axikJ0WNu68SKyVvL5eAWEhvlK0HTN9t83LqC1z+PK1Gmc7t6hcoCqCBWYywQbRSIO3gqTor1Wl1evGl",
-	"VI3veEMWELt6qohSkFQjqzSjZ+9hw0USCryPUKDbhkMR6cmajvPwDC8R/gqYSUz7IcO+VQmYMWefihRc",
-	"cqbA8AvWoGjveT3GHglYnUP2A0QCRLcL+COCHCg1TEU1hHe+1YrWqWrjOop/X1JIM2N4UiZLvGv2RCJz",
-	"PxjITo/rUhrPD/HxoPm5upbSNSZ2wareICh4Wr6NRdWrrRphRqO8nEHUDFeevmFljbJfkhDcqav18buT",
-	"D0n47ewHR53sFur5+V25lir8FJ+8hMInbYVLd/qk/WKF3+v2RYmHshRkdwpS+WXrIAjIFtZc00mVgoB2",
-	"8fWpWgAaQEyBrjQpnzzv7a1j+qYH9+uhzUN0PF71DDWM/cW7mXgU9wQLHyJSLGavhnq2hYp9ME9RrNOA",
-	"5mHdEx/Vk4tWdaA5QdQhjJUpHzXYqDJaZbTYXAp96HF7SuvWD9elT1ENtmIdFmqI5DRGL23Dv6V1ezMr",
-	"TVT54azlySxfs/Spq8OaNUcgMFgu/XADg2XP1YkDMGIiZXEn5NNfmrlCtbJd8C0150rvw0Y3r47xJBTp",
-	"myC1LNWgONRWpEQtFFZDsXOUV6EX5VIgIFT6l9L5/QQkYDrlV4BvjVwBMqlWGm4m7kpfRz1YcySU1SpK",
-	"qNS4COv1AoYhIviG3EPMsjJOT6d3ELgwmKb3ielZRO9IgP7JhIif6T76A8aHeoI3zNafu7VNrxDGjyS4",
-	"DyeZhWS6wkcPJ5MQBg9oFS8MN3CZnk4fTnheHAx8ND2dvv/p3U/vpyydTdLXWaWq2XoJjjjUzbjUh7Pn",
-	"TP5f4mI8hSERs89Mz9kn//0EKf/nfHvpnoVbvEqaDMAG0iSb7t98UpKsOtmUiBCTQw+TOrYiakfY97g4",
-	"I+OTMZ68e5ea8PFrMvB9DzHZm/2PJ/HLW2gkZlgfi2aISdIUIQ3k9Msf8bSfvDuuZIicnrOEO/HfP/TY",
-	"r1KoaUmf5sCdpFevpPHjERv/CwO+39Ohvx+x9Y8kWCLXhZg1/fOITbM8LJM/CZ2ceR55jIcvoEYiCkW8",
-	"+Pt7vIHDaLMBwXZ6Ov0E6YRLxmS5nSB3AmKJ+ine+eA2FqZU8Kbf46pbJHoDKXABBbVS/Jl/EIvxxyW4",
-	"ZOXSX6cDylZdfvRaAdvtHv6ZDb340SWmMMDAmyxg8ACDSRIx22TJ10sw4Ws2SddMXPNsQVQWPVvhsHbZ",
-	"s4RKxXX/kpeUQ/iPCCaRjjmGZ6nB9CDbkddWTOgmVjloBq4hD5BSzreGvW0Ph10cDh9GbDo+FT7GUtYV",
-	"IHL5FiEiT8uohxEzD1BO0JpBxRUrrwsYXXQ+FQAJG9vIOLshoaXC3VmosVDzSqFmwmCiF8R5FhDmxRx4",
-	"5lsxH6rKnZMUvldAoBqyzMqxlePXKsfLbf5/E+SaC3RqsXHke4BdNXwesK4oxyI7/d9rEgqyLP4pPa9h",
-	"SOfE3fbH4SQUTNJS6V2CzXgRBV7kkt1A+PR1GRbnopj8SbIxLK9keSUtQIjlroAIqfROEukVUUDciAZA",
-	"MHsuhhx44QGGIXtbaMCGi+SjGnSYbxfFSAYq531YLjIA0WzCBZ+wU6QM9hOelNmKtRVrNbFmItMg2PFx",
-	"X/ildOSXhN2Rq+IFMS2dVfPtHgnjEIdxPMB2dto+/1h57uf5pyiuySNQo8Ry45ompTui+32q9q/1txgj",
-	"qWv+O1HvLaRYSOlN849of/pB58vAbEmejjLyvVbZEHIUFtm/RvTiJcLXp47oZhurpumsPjZY3tDyhq9V",
-	"B9IDrMmSPE0SESpDlyAu/aIX+1MhlerLDIQhusXQTT5pJkRFgGvgROsQjv1eaP6MN56MdXQAdGqbKKab",
-	"3UtlkU1d3MMbMidP+vTwML1oN4iySG6R/PWSzs1Qnv41xo/sV2YQyYAu+WEEwIdKqqqemgrfgI5q9VKL",
-	"ZlYvhXU6KePu2hRETeVwZ7hippSpBVpzXTVU6VdVs3Bn4c4qb33jXdQGd9EbR7uaGCsW8CzgWcDbs4eS",
-	"Nrzr6fpZ5BrbDapSLNWyp0rgtEgruvtII45qxWWttA4C1Np3xWEhmZFVGAOzKuvmjohvTe4gHbi2HNb2",
-	"D9MsrWcR0qp9r5DWKyDlsCjpQg89wGB7hIoJxJRsdRWB8oK3IeYoO8wnik+QSgYrBnRXQzZrnmfN83YC",
-	"PykcTAQ4GNRmL8OfxyQK8hHxs+gifRofp1LJYi1/8ZsCkbxihi89HYrDHY3m68P32EKfhb6dEG4Z9DEk",
-	"mnAkGhT9fBbU8+g2IJFfbwvCY39+ir/S0LvEYuHhalziMO0N0t4g9/sGOWa4NwXU4wg0YQgkgp0oVgOA",
-	"3ezZFxpoYuf6QL/59rrQ2r5QdX65V9ZTxAKvBd43B7zxJ4VfSrTfYGBcov26hdmpgeBXzfvZO629075e",
-	"q7kUU8ai81JYEWi8Jp2OEXH6St1uCbyhVazCIK1iZRUrq1gZQJ6EvysI1hB4N7uFOIY5WK9LFZFPX5ni",
-	"0PcpbehNKlQW5SzKHRDKddHsOPJMUuQZF++eCc+E+zJbEbxGwWZw5Jtv0+y757zFPeHy0qlorNyGe7Zo",
-	"atF079E0iWTNw1hPOLINjKweWCWpotvvzumX+rfnYsmDvT8Xh2lv0BYN7Q1aBwxT+ZHeoYvCNQz2qdyj",
-	"Syioo0+WYNDepS3eWbx7y9pfGfDkt+lRkC+/UdfaQFegLzJFvvwubS/RFkYtjFoY7WBAXUVR8Ra9SyRV",
-	"4Cb70yYtP2mh1UKrhdaBNdRWhnIIjA2gf4RwSINo1cxRGnoKXwfQvxTrP7TkP+UBlifAZu6wtoR76hoc",
-	"C/9EFP7mzEH9GhK/NVz4GJDN2Qb8Q7BFCIsQr8baWAMiumsjaYSU9hjqoYYKkpU58Cjq+kFJLG7Ya9jb",
-	"fhjNEEcWkSnsF9RmmTS3xeNMEv1oBeTMurzLlGb959phcyBOi2FiRpt32SperyzCZoYb9cnKeOIap1lX",
-	"0syLuGsoSanuHxEMtpIQmGlqMImW1Fq5M90AnvXx9OTdu4qeNKq+xuDMBpKzkPQq2CIdPGrOVKObx/BA",
-	"lRsmtOKkXOJ55N0PmFHQ4pPFp4PlqtQBqvdL3WwJ6OqOyWQ79s3jj80BcM7bOhQcPHPdeB7SiRk69T4f",
-	"1pIQDwJsgcwC2Z4D2YSDSx2gJVIzCKrBJx8xDDtyU9P9qFWxi8xg7fessYvdWe73j27FFF0swJo4UKvt",
-	"WZC0sX07Y2QOVRO3ZOU/uPKHNj4JqJruZ672XbJWDgUX2XDEqQkFKBwybrm0ZWuCYYHudWiDDG1GBbjE",
-	"SnQFKLwlAYLhsHrgdQD987ytQ8G7BTMJ4yPblm+5NlGDxTirzHGIS6zOcrwZH+tEi7eZB5bQOyKPGAbD",
-	"I59oMnoVN/wlafdwb8P5IMeERPmt1wKjtaOz2aobMFnExUmCi5MEF3eM0MkvOwDo+P8PHZ+zMQ79LmPZ",
-	"Sqvgvl0wTX4ZH0ufi2Z1L8Pip5BaO7Xi26/02mmvXgUyW1Noi51vEDsLmbQp3NSk0x4NMmc/IoBpMvzn",
-	"GFdWd23oGX/TC37+O23Z4mhhl7dXbskFC6yHBawxqAwArZMU3UbC2KS4TwLamjf8Jv0y+Uk7cF6GrFk9",
-	"h5tDHDxkiqNs1sKiJlm9TWtokhatLBX6toPm5aCaYZks6rJMEIfG0vaoeXJQNTBZKqPqziLnDQ2ufGB9",
-	"4qoNxWcB2wL2eKH4GhBbFodvJ8gNQ4o2jeHzB4Pu39OmD+WRK80OoIDZ/T9zWcy2mG0xe1DMTrFyZNDO",
-	"iWH2jtZ/ADOB/92/t7N9jseYTpvFVYurNh6aEqwWuGB3jPBoIn7Olsjzjsj6yAMuwrfDw+kced6X9RVr",
-	"zUKrVqhbce7EOW1/+7KAawHXAq4McCcxAE7IesIAcHz8JU9HGf85MPSSpx2HmttT2NWyiOWz+PsThdiF",
-	"rk2RaoHYAnEvQEye6gNKDY7BNGB5qdtxeE6ebvjHPSDyTdauReVuqJzOpEVmi8yH6FvWN9ZmiCfDW0Ge",
-	"RkPe/E9C66mvRLO9r4jJRma/daic/17okzJYy0oOg9mKx0I5S2GnQ0Ca8tDsHbFc1ajvge2niD017Knh",
-	"vkF75aZzo/BH8S81PPZIZwpfmqMoceQ68gP4gOBjvV7PfauY39c1+7qrYi+r02r4pnZ/lam0qr0F6XqQ",
-	"3p1azcc6YdAzSaFHBEPZdt4BGs5uuW1WvZ2bFBdN7NxagTG1EztMgBwgoYFkEjniZOqqNZ+zuLvXuNvN",
-	"GE0NeCcpyu0jAj+vJB3hBZqdR8ZD5vn2XNrJnXmZDAzY8urlC6XPjFg4tnD8puF4ua35Ey9U9gAZG6pd",
-	"6KEHGGyPHhF2ySN3Cml9Ebzgxb4lpbh/Q1cKQVapZRD0DOaaFqh7wAgbrMfGlNi7l70UwiYMwrivhoyO",
-	"laLW+Oga7g+8WobWiKG9QmELwvYVN9IirkXcV4K44T5DrgL72wy+XckGaa2HTQPvec4JC60WWvcg9Y4a",
-	"tkp53b0D2WdX0hMlgncH4DvfXkh7+7aYXvmKvTqm14K9BfvDAfvltuZPNazxzg6CJFHHCI58V6wdHRvk",
-	"3vDyRwSDbV6/D27hTfyto5qEfAP+Ifg6LVZbcTKXBjVfZeVqqxbssi/dsHFeMv6jdYIqFEfvltoDc+XJ",
-	"xFmvcvugaJ0ZezjL2FEwuiejDzwP0qOxDqLrpLkRjqMNeEKbaDM9PTn+8OuH397/8uFXZ7pBmP14vAfn",
-	"FY42Sxh8WbMpCacDDceeJvY0safJWztNGKzv9lBpP04Y9PVzpuzodrM38Krl/M6mzDrFWLi1/u5NACqF",
-	"TiY80+8vTgsZz+GtK/t+QPg2YLT/M9dVRrcdpke1yGuR9wB9xvtk9VWgd2jVdfbM/qESMLpXLXa+veYN",
-	"7wPe+3lfrLJsIdtCtlWWGxA7/pkTD/J4HqLm3ByeKVWdu0Zmsqi6Ryp6ZowydsYtKZJb5LbIbQM06WP3",
-	"8Kp3WGiSq+Au9CAzP288MS6Sz3o5MhalbuwLAVPq02tQzOUmh9ak8CCgWCGn+0HhL4OYIQA4+3nHSJyG",
-	"5Tty+Ty22p13tzFPA/2lS2cjO2mptsXpy2DMhnWyOG4NNfYqK2IJ/rMQqBxrRzfWyDPaCmg/rBVglvJR",
-	"F+wP03RDEd+FLJls3izqWtS15nGGoMsz0+4edduCmkizh/cFwDaMSQc+W7Yy9pnQYrTF6H4xWhIfZbik",
-	"4ZSs7ll+xdkS0NUdbNCH428vKdzowHFaJpzz2ncGvWUnx7RnzMWxF5fGcew00o4nM6ofQ8pisMXgN47B",
-	"sQSxVIoTDnoFhTgVsH4QNlpuUDLrflRDMqSf//c6UsZVVuvoYDpCPNK0r+cgcMPuQUgt3Nk4HQocZ6SP",
-	"IokIlm/S6e5Vwo70x6NVvNdnIFjdoYeGmHM3/PtENEpPUIW/nfGahnmE4bVnV+325xerh1jB7MnUPpWZ",
-	"SSIzEy4zlctSKgkmchjAdQDDux7k8CuvacBTkzeRCqPiqWmFzwpfd+HjgtKr8GUESTNDnElfgYso/Ckn",
-	"tscJom9Fz4reYP4KJcnLpKR32cvvsr0IYHaDnY7BjTVfIS1DZiV0VAnNb5ADimmFcupXbsvMk+WcLEBY",
-	"gOgdIGQUkz5opP8IZ89IAQgSEMj+Z75VlG40eHC6IUX+Wzpr6cCtXdmBv5fNQQj/JDR5EKtd7MKT2bDP",
-	"VZmUxkIvF/NExJOa46aYJEaBNz2d3lHqh6ezGYyOgI9+8hDGjyS4D3/CkM4eTmbTF6f8aRQqfwpqP/3+",
-	"8v8DAAD//w==",
+	"7H1bc9s4Eu5fUemcR3kUK5nL+s2yJzmucSbeyLN5mEptQSIkY00BDAna1rj830+RAEmQBEkAvEiW8TKV",
+	"kYk7+kPj60b383hFth7BENNgfPY8DlZ3cAvif547zscluKJwOwd0dfcV/ghhQK+wF9Loz8BxEEUEA/fG",
+	"Jx70KYLB+GwN3ABOxp7w0/N4GZVn/0QUbuN//F8frsdn4/8zzdqf8sanaZswGL9MxnTnwfHZGPg+2EX/",
+	"v/bJ9pqsQNR6VNWa+FtAx2fjMETOOP0+oD7Cm6hAcIe8LcQ0qvfKyRVBmL6fZWUQpnAD/fHLy2Tswx8h",
+	"8qEzPvs7HUGh8VLV39OayPJ/cEWj1s8dZ8G/mpOnz8SBrub83UG0uaO5fjskXLow6zgOt8uo35OxC/GG",
+	"3il+vIUgCH0Y9e0vjGjTwkTffFl/zgpFdWCwhVFBHLouiNo5o34IJcvggdU9wptPPgm9imWoqCNdlsn4",
+	"RwgwRXSntIrC+pi2F1XgIby5cQFW3DuT8aPOgrGP1af/G6s8KokcxZV+qd+XN8B1Ie19a6JgQcHqHsbT",
+	"yP+6JMSFAGvvXOVdZ7hhPuclQ3npk/Lf0lXtade0W3vX/fKIoR9cEBxQHyActwtxuB2f/X36faLS3/Mt",
+	"+IfgC4LXaPO77xM/0Nw8qzuAMXSVJwhGjXyGQQA2KmsvHXjc52uwhO5t/Ld00O8mp5OZzsBvwAbK6pi8",
+	"n3yY/Dz5ZfLr5LfJvyan7yanWhN640PvKlqVcBXNY3Sy6M5r6PsQr3YXxFGTkaTAf4AbQvmmqqgj25Be",
+	"vttNWLa4DwsDrVuwBKgugO8j6JenXWeCF4jC6Ah3lZZucjqbnL6fnH6YnP48Of1lcvrr5PS3yem/JrN3",
+	"k9npZDabzN5PZh8UO+Cv7tADTIYTcKVKc32zQy2vUyl0oGIZuW4lXYAgQJt4F96SOXky67EDA4pwrDTN",
+	"yVOFwG/BE9pGizE7/fDrh9/e//Lh18l4izD78VRbG9Cur6D0lTottPddZaYCj+AAak4VcBx2QCqpyoJm",
+	"GTX8+xOF2IEOO8ob13sydqALaaG91ttoMg49B9DBhiHdtg8AuWCJXER3BbhQxvk5COCfhH4kIXZMlCMX",
+	"4Xsl/I0+vIVPVOnjbasDcI7wV7C6N9ycS1ZaqZ/8W+XTnX8fLZZJmT9VFUKfhBThzSICMryCqtfB8kyS",
+	"pwuCaYTDmFWACF6Q0F8VNtvkveJ2Y+iKmNYZmOy4TIWskzamm34FeAO5hMnGx8/ac88jCNNYJzboEcTO",
+	"LdoWlApA4QmNfpVd1inwqU6Rmr6bdBi43h1Q1pwUryHSPjLt9xJSgFyTnuqqz/z7SP1Jxle3S0rKknwU",
+	"kfrvb299gAOP+DSWgi9e9N+gBWXUcG8vD47mOhAJJlhlG7ZunLfVJUv1soFdiRdYYYlF5UEYQGUl3+Xz",
+	"GUHKX/EBeuPDBwQfjTaHpB7W78Y9DZ885JfZtVqp9dlSQ4c12Hjgy4bJt0vt1OstJitTh3FN3dA8HsmT",
+	"Bs2Za7xEEUqIz7RW8+oj7aqi/iLlGY8labRxqxY0OJPZ61aZj04Ssro353zT7uRr0pmJrhm1xkt4Bzsk",
+	"t4CSTVjH0jX2rwu+ufNtIgzclCV+bLNovRDADa0W9jrbLg332wZA2bOwt7bxiPLebNW58GFhFq7wPHTv",
+	"zfgRPbldcJtETA2+xNN1xcrN3r0rS6yBCUO6PeqnIW3CbAZ0lVnRDlcoVGUGRMENs0BF97U/MHnEcjuE",
+	"l85To6oUUEBD5fWKZmfBSkTASrT6X1iSwvgL1UmXKnhYQA/4gJISgap2Qb3gNLHRtWpLQqxq3FipXb9k",
+	"Gt1lTGiJctnFLSTGAW2ytVYuq+4LvCnZCn4EyIVOTvoNDPFX+AFiSvydOssSFfuTrY6KVKyjC60ySzUZ",
+	"B/ehorRpK3TlOfTj0/PCBUFgTP+riQtvSmCHTATHgSsX+NBJbTO1Gl1OQmOYzA+3rnBuaspkuNiNQsWy",
+	"zfoJYugDCrtmBjwXrGJdsOYunp3gpcv9Gm1CdrkNtNnpmsrU7lTlviv2VD7BdI5c98v6GjgIb+a7FPQc",
+	"Y3Y3q+4v3zVE4E+QXkIXPUB/J2x9wy45vKZvCDvkUVzyZhoDO5eAVtOIjRUgpxsnk46cSmJitN2IHoCL",
+	"nL8wRa5pHRULHhvUO9iBblRPq613IzgZmekpzLZfdFXqdrfoq+PSseYN6AFbgKxuw0Uw250le35wjdgt",
+	"QA1jS+WT242+7U8yNR99smWEdkeThHAsTIs//tIa5hUvdh+qDW9yFKshuG84galdXOptpDQaiaOSwsSv",
+	"os5q6wjREJWt7y4IOJ1Si+tqyJf04FJyZNrT95hPXxHQ5jtjSNOlYBy4BqFLF7n5b74c6npvK28EhJck",
+	"xM6NOn0jZ4QqiuUZovIdpNn/WYNXEtiA4KLEnDQLgz5wpZtG5UzqhPZSI72aNnybM0Xbgh6znTpY/Rr2",
+	"e3l/a9LRCS2zgMBf3Smffvw9gK4MHbjkfYUriB6g7ukVb2ntUvpirrlGpmflMPCQ/KDgE7CGfoQUmXNi",
+	"BxrXfxB8/AwpuAQUtNJqs3cYq3uwgal7uv7yFmvQUEWXkL8J0LjM0PezRTxHf0DmPH4DkJKDqOdD7wJQ",
+	"uCE+goO1ONz4Kp6RqC5joVi6iuXXJao1ZiVq3GGuth7x6QVxwy3+DGLpNOFQgl1A4ZZVc6sgoKxZ0WbD",
+	"ysbCGkD/Eq4Rhg7/0Ywa4m1ASg0HtRJnRWMPVU2pyg2UYAoQDljpQH5WB0WbXq19oGgDrJur8npU2kvU",
+	"DCLleg0fQKyRCxWNvgFbccV1yu2PksmVtSrU+V1p8gJjiimAPoVO5888JmNMKOsndK60dD2JCVL9OcAg",
+	"71Wu8Apiih6gmbEtWPko9TRs1BYp8DdQzW3/wcB+Jx+f/FDSG+g9lHve+BA4X7C7q3Z1SsdRHHFF0VpQ",
+	"TtnQmJb7CkFAsMlLjQKtquminm9bjb4VOxzDjOtCf/HHX6bHk/Dk3cSmr2XK1/cASHyjbkkk+r28tkrG",
+	"Ieljqf3vFTNoZPAJkJqsr7Gqn0KmS6s96AE4XIMVDaMfrglVfnywVe1Q4W2mOtwXjQjKqkute5/Cq3tN",
+	"T49ciU8hUtMN6F24XWKA3OzVTjPiI+qa+iZd5/aF/rvjaxR0ye4DyRO5WjNK8Xv2frAvC4H8ZZBeEQXK",
+	"XWXdqHvrM7LK/LWO6Fyh40vF/GzmyHWzUqnsVvAhFe4n5bpkQPrFg9nrDx2l3CdbpSERT/Ez3o+6R/Yy",
+	"wWnWYTzA3KbVlbb8l9Jdks6budtBWoX8ctP8jj/mpzXFCsZArQy0itjq+WTp6tws0rHfsJLqFKUS25hW",
+	"L1CNisEbqiIAqIB27UbJjVSXjVDUEZwYsIKOXxZHCu8D9PkBX8s/8e/4WBtmZJGupf7pyA4feQ2qT3Dj",
+	"w1keE0W9Em5jkfgHar8m41V9hvSOaDgj1D1NVpCoZf4hskJr5XfLgu2gWJfWGwdpzfqsQFu3MD2LWO4B",
+	"laIZTN3XrGZ84oNHTeYDBSsS6qxQgWhRGGn2sLSdI8Uawj67KS6IxlWptMN6MoGqnnf5wy4IPcb3GfpA",
+	"V4OamTzm7bh2x7bbsUZWcXMjMnOo61xDE3esdNNkRsNd8WiuUdsUT20p1aF5BYL6LzRSu6QKF8M+5KVU",
+	"7uw3yXeVE9qCj7gROtFRGK3J7OfJ7JfJ7NfJ7LfJ7F/q/QDSu6JaZ1RbiTXYy0yhlu+M55eyVSEqouah",
+	"gwMKsCIXlcmVAcWmSmRl9yQDteTfIaHQ7H4TUG1RUghc0XzjJ8iJPujcT/MrXPswuHuFrtCy0SxAFsXu",
+	"wGK/9B+jZcHeFyRHUYuhajraydvlRtha6q/6BXdNpZoP8wqnc9OxlH4rHGd6lgkR81+qfXDMQwLkhiT2",
+	"UilEQJH6MAhYKVO4TLDiK1zDCCuhomqoHtO5lebJg0cBg6IanyeeCj3d37NTuLE3j8CHdyQM4Lnj+DDQ",
+	"LGRMDtRGV9QHrP+nFfOZwu21TmDnqMA33Ra+KUdD7jgMeY1BXGKjZE4Cqq/dG+PS1Mey0bKe7iVMett3",
+	"/5U+X+n3OkrEwMbgg80J8Cri+ZsIRavNbeDMK41epe/BWwz6NEBGglax5YWNnVjN25w4woprRBEueUwL",
+	"vQlMwhInhVtwnpW1mWh0qQAoiSnYQI2vWwt1y6MrmZ0DP74o76ayN0fdpsjeDbd5QKK4yK/83duQr9MS",
+	"QlGhX/aV2YG+Mot79PpemMkf9Ju5tRt76WmScXXjEFKJtfFXdKGWr3PPntG6sdHi7xfqlIGmfmx2LzUi",
+	"ymrX2cjfBfgr4kAx6IijGKhkXirapfVW+WTKO37X9VtwBeb056cQOSBl6BTGnBQwNyIabRafnzz/Vr+z",
+	"GdEeeuE8tPrTU7hBHZtaiBG94DauVrcsFuHSDE9VXz4YAa+G4qSbH7L6QBnSpWMJzjXnZb0EsTZ6DR+g",
+	"q17mllDgxgXNXHT7wSuj9yTVGc50XnBbkNsnyEle2jQTpXsiV6Xv6LUTaTxAP0AEfy3hRY95VWtHNZgd",
+	"0IxdYClUft+qOr3wAsoZnPj3N3cEQw3V24zFMI2fm5a9FCPnnteEwW5MFCCr8EI312NfNIsswUjjM3Tl",
+	"nF0QOBzB2R3W/NxuaXsejKbQ5xCM7Mt1OCMPJmMWTzXLldosp1mST13NQpYnVCnQRohpKRBN2SuioRoU",
+	"/AcFaOnCj8RnKZUrEgwAD/oL9A+8wmui5zDBxtV6XYdJ96yMNK8oL/Ql2kIcaQNGWaGPLI10KXag1Un2",
+	"oJOoviF+rYrIK9USroz1J61QnG9MJxEtSwNYSpX3nvGGqR1s8TFrN09dBMdtIaiBWSgutxgboXFbVURT",
+	"qJ2Ixswb+skxwUp8HNsuSei6lOlF8a5Yyg1ThWLqfWNlYmf0khNMB8adfGMtktdmmmztGw8xkW92NxCS",
+	"EivWUEpjzAjFFcGsyy1V/x8hoY1mYuE1TJu45Z8VkvcuxG+Fsgvihir7c1H8vvaZRQuIK8alHICcM823",
+	"WDUMw2Rc+yCm90dEd5HMK/d2Jx3WJP+OJ2A/NWRsXRRkqer5ovqBWghlLDmz9epqmwp+SxyoH24hwYtG",
+	"tdMYR+qkSEQn/eeo1b4ARmE8imb2NpXUdKaj16kVGVt0c9/zEND5ECi1vJukSHRJV7UtL6WrtXeXjzXk",
+	"N+Qb6CcnRcVzXyVWSt5eJgGRkN4qew+Y2m2zcuoLXPw8qUaZzm37LlAUQAO3GGGDaKVA2oOpOi3VanU6",
+	"eUupGt/xliwgdvRUEaUgqUZeaUZm737DRRIK3I9QoNv6QxHpyZqM8/gcLxH+CphLTPMhw75VCZgxZ5+K",
+	"FFx8psDgC9agaO95PcYvErA6h+z5iPiI7hbwRwg5UGq4imoI73ynFa1T1cd1kPd9cSHNjOFxmTTxrpmJ",
+	"RPb8oCc/Pa5LaZgfouNB83N1LaVtTOycV71BUPCkfBOLqldbOcKMRnk5g6gZrjyxYaWNsl/iENzJU+vT",
+	"d7MPcfjt9IeJOtkt1PPzu2ItZfjJm7yEwrOmwoU7fdx+vsLvVfuiwENZCrI9Bals2ToKArKBNdd8pEqB",
+	"T9u89Sl7ABpATI6uNCkfm/cO9mH6toPn1327h+i8eNVz1DB+L97OxSO/J1j4EJFiMbMa6vkWKvbBPEWx",
+	"TgOah3VHfFRHT7TKA80IohZhrEz5qN5GldIqg8XmUuhDh9tTWrd+uC59iqq3FWuxUH0kpzGytPVvS2tn",
+	"MytMVNFw1mAyy9YsMXW1WLP6CAQGy6UfbqC37Lk6cQAGTKQs7oRs+gszl6tWtgu+Je5cyX3Y6ObVMp6E",
+	"In3jJ56lGhSH2ooUqIXcaih2jvIq9KJcCgSESv8SOr+bgARMp/wK8MboKUAq1UrDTcVd6euwA2+OmLJa",
+	"hTGVGhVhvV7AIEAE35J7iFlWxvHZ+A4CB/rj5D4xPg/pHfHRP6kQ8TPdQ3/A6FCP8Yb5+vNnbeNrhPEj",
+	"8e+DUeohmazwycNsFED/Aa2iheEOLuOz8cOM58XBwEPjs/H7n9799H7M0tnEfZ2Wqpqul+CEQ92US30w",
+	"fU7l/yUqxlMYEjH7zPiCffLfT5Dyf853V855sMOruEkfbCGNs+n+zSclzqqTTokIMRn0MKljK6J2hH2P",
+	"ijMyPh7j7N27xIWPX5OB57mIyd70fzyJX9ZCLTHD+ph3Q4yTpghpIMdf/oimffbutJQhcnzBEu5Ef//Q",
+	"Yb8KoaYlfZoDZ5RcveLGTwds/C8M+H5Phv5+wNY/En+JHAdi1vTPAzbN8rCM/iR0dO665DEavoAasSjk",
+	"8eLv79EGDsLtFvi78dn4E6QjLhmj5W6EnBGIJOqnaOeDTSRMieCNv0dVN0j0FlLgAAoqpfgz/yAS449L",
+	"cMXKJb+Oe5StqvzolQK23z38Mxt6/qMrTKGPgTtaQP8B+qM4YrbJkq+XYMTXbJSsmbjm6YKoLHq6wkHl",
+	"sqcJlfLr/iUrKYfwHyGMIx1zDE9Tg+lB9kReWz6hm1hlrxm4+jxACjnfava2PRz2cTh8GLDp6FT4GElZ",
+	"W4DI5FuEiCwtox5GTF1AOUFrBhXXrLwuYLTR+VQAJKhtI+Xs+oSWEndnocZCzSuFmhGDiU4Q51lAmBdz",
+	"4JnvxHyoKndOkvteAYEqyDIrx1aOX6scL3fZ/42QYy7QicfGiecCdtXweMC6vByL7PR/b0ggyLL4p+S8",
+	"hgGdE2fXHYcTUzBxSwW7BJvxPAq8yCW7hvDp6jIszkU++ZNkY1heyfJKWoAQyV0OERLpHcXSK6KAuBEN",
+	"gGD6nA858MIDDENmW6jBhsv4owp0mO8W+UgGKud9UCzSA9FswgXP2ClSBPsRT8psxdqKtZpYM5GpEezo",
+	"uM/9UjjyC8I+kaviOTEtnFXz3QEJYx+HcTTAZnbamn+sPHdj/smLa2wEqpVY7lxTp3SH9LBP1e61/gZn",
+	"JHXNfy/qvYUUCymdaf4h7U4/aH0ZmC7J00lKvlcqG0KOwjz7V4tevETw+tQR3Wxj5TSdZWOD5Q0tb/ha",
+	"dSA9wBotydMoFqEidAni0i16sT/lUqm+TEEQoA2GTvxJPSEqAlwNJ1qFcOz3XPPnvPF4rIMD4KSyiXy6",
+	"2YNUFtnURT28JXPypE8P99OLZocoi+QWyV8v6VwP5clfI/xIf2UOkQzo4h8GAHyopKrqqanwDeioVi+1",
+	"aGb1UlilkzLurklB1FQO94YrZkqZWqA1x1FDlW5VNQt3Fu6s8tY13oVNcBe+cbSriLFiAc8CngW8AzOU",
+	"NOFdR9fPPNfY7FCVYKmWP1UMp3la0TlEGnFQLy7rpXUUoNa8K44LyYy8whiYlVk3p06f65oVywDoTaGP",
+	"1dEsnFkdrUcOLgdrdZDWXmVzoIseoL87QflsX0qOtYpYecnbEBOKHac94ROkksGK0dfVkM360llfur3A",
+	"TwIHIwEOenWwS/HnMQ5ZfEK8NBRIl57CiVSywMhfvLqoIa+YjktOh/xwB+PkungobKHPQt9e2LEU+hgS",
+	"jTgS9Yp+HovAebLxSehVO27wQJ2foq809C6xWHC8Gpc4THuDtDfIw75BDhmbTQH1OAKNGAKJYCeKVQ9g",
+	"N332hAbqIqt0gX7z3U2utUNh67xir+yzDgu8FnjfHPBGn+R+KdB+vYFxgfZrFxOnAoJfNe9n77T2Tvt6",
+	"XdwSTBmKzktgRaDx6nQ6RsTpK3X7JfD6VrFyg7SKlVWsrGJlAHkS/i4nWH3g3XQDcQRzsFqXyiOfvjLF",
+	"oe9T0tCbVKgsylmUOyKUa6PZceQZJcgzLN49E5629mW6IniN/G3vyDffJalyL3iLB8LlJVNRW7mNzWzR",
+	"1KLpwaNpHHaax5wecWTrGVldsIrzOjffnZMv9W/P+ZJHe3/OD9PeoC0a2hu0Dhgm8iO9Q+eFqx/sU7lH",
+	"F1BQR58swKC9S1u8s3j3lrW/IuDJb9ODIF92o670gS5BX2iKfNld2l6iLYxaGLUw2sKBuoyi4i16n0iq",
+	"wE12p01aftJCq4VWC609a6iNDGUfGOtD7wThgPrhqp6jNHwpfOND70qs/9gy9RQHWJwAm2bD+hIe6NPg",
+	"SPhHovDXp/np1pH4reHCR59sz7fgH4ItQliEeDXexhoQ0V4bSSKkNAc8DzRUkLTMkYc81w9KYnHDXsPe",
+	"tmE0RRxZRKagW1CbptLcFDwzzsqjFT0z7fI+8491nxiHzYE4LYZZFG2SZKt4vbJwmCluVGcW41lmGsJg",
+	"aiYx3DeUJFT3jxD6u3IUzDSPl0RLaqx8Mt4CnqLxbPbuXUlPGlRfY3BmA8lZSHoVbJEOHtWnldFNOnik",
+	"yg0TWnFSrvA8dO97TP9n8cni09FyVeoA1fmlbroEdHXHZLIZ++bRx+YAOOdtHQsOnjtONA/JxPSdJ58P",
+	"a0mICwG2QGaB7MCBbMTBpQrQYqnpBdXgk4cYhp04iet+2KjYhWaw9nva2OX+PPe7R7d8Pi0WYE0cqNX2",
+	"LEja2L6tMTKDqpFT8PLvXflDW4/4VE33M1f7rlgrx4KLbDji1AQCFPYZt1zasnXBsED3OrRBhjaDAlzs",
+	"JboCFG6Ij2DQrx5440PvImvrWPBuwVzC+Mh2xVuuTdRgMc4qcxziYq+zDG+GxzrR423qgiV0T8gjhn7/",
+	"yCe6jF5HDX+J2z3e23A2yCEhUX7rtcBo/ehsaukaTBZxcRTj4ijGxT0jdPzLHgA6+v9jx+d0jH3bZSxb",
+	"aRXctwum8S/DY+lz3q3upV/8FLJrJ158B5VhO+3Vq0Bm6wptsfMNYmcukzaF24p02oNB5vRHCDCNh/8c",
+	"4crqrgk9o286wc9/Jy1bHM3t8ubKLblggfW4gDUClR6gdZSg20AYGxf3iE8b84bfJl/GP2kHzkuRNa3n",
+	"eHOIg4dUcZTNWpDXJMu3aQ1N0qKVpULfdtC8DFRTLJNFXZYJYt9Y2hw1Tw6qBi5LRVTdW+S8vsGVD6xL",
+	"XLWh+CxgW8AeLhRfDWLL4vDtBblhQNG2Nnx+b9D9e9L0sRi5kuwACpjdvZnLYrbFbIvZvWJ2gpUDg3ZG",
+	"DDM7WvcBzAT+9/BsZ4ccjzGZNourFldtPDQlWM1xwc4Q4dFE/JwukeuekPWJCxyEN/3D6Ry57pf1NWvN",
+	"QqtWqFtx7sQ5bbZ9WcC1gGsBVwa4owgAR2Q9YgA4PP6Sp5OU/+wZesnTnkPNHSjsannE8ln8/YlC7EDH",
+	"pki1QGyBuBMgJk/VAaV6x2Dqs7zUzTg8J0+3/OMOEPk2bdeicjtUTmbSIrNF5mN8W9Y11qaIJ8NbQZ4G",
+	"Q97sT0LryVuJen9fEZON3H6rUDn7PdcnZbCWlewHsxWPhWKWwlaHgDTloZkdsVjVoPbA5lPEnhr21HDe",
+	"oL9y3bmR+6P4lwoee6AzhS/NSRg/5DrxfPiA4GO1Xs/fVrF3Xzfs67aKvaxOq+Gb+v2VptKq9hakq0F6",
+	"f2o1H+uIQc8ogR4RDGXbeQ9oON1w36xqPzcpLpr4uTUCY+IndpwA2UNCA8kkcsRJ1VXrPmdx96Bxt50z",
+	"mhrwjhKUO0QEfl5JOsIL1D8eGQ6Z57sLaSf39sqkZ8CWVy9fKH1mxMKxheM3DcfLXcWfeKHiC5ChodqB",
+	"LnqA/u7kEWGHPPJHIY0WwUte7Ftcir9vaEshyCq1DIKew1zdArUPGGGD9diYEgdn2UsgbMQgjL/VkNGx",
+	"UtQaHl2Dw4FXy9AaMbTXKGhA2K7iRlrEtYj7ShA3OGTIVWB/68G3LdkgrfW4aeADzzlhodVC6wGk3lHD",
+	"Vimve3Ag++xIeqJE8O4BfOe7S2lv3xbTK1+xV8f0WrC3YH88YL/cVfypgjXe20EQJ+oY4CHfNWtHxwe5",
+	"M7z8EUJ/l9XvgQ28jb6dqCYh34J/CL5JilVWHM+lQc3XabnKqgW/7CsnqJ2XlP9onKASxdG5p3bPXHk8",
+	"cfZVuTUo2seMHZxl7CgY/CWjB1wX0pOhDqKbuLkBjqMteELbcDs+m51++PXDb+9/+fDrZLxFmP14egDn",
+	"FQ63S+h/WbMpCcY9DceeJvY0safJWztNGKzv91BpPk4Y9HVzpuzpdnMw8Kr1+J1NmX0UY+HWvnevA1Ap",
+	"dDLhGX9/mTSQ8Rze2rLvR4RvPUb7P3ccZXTbY3pUi7wWeY/wzXiXrL4K9PatumY/siZ5UBEHupD5wNQi",
+	"/mX8WQeYn/2UdONQToFCn16DKi23e1q75lGAr0JiyaNCXAYxXWNu7mfOIchDcwhK8HBX/PnOwqBlFCy0",
+	"Wr329TIK0c+qyNoQwy7hF9qGr7PoeoB8Ruq5N3R6QimiWwS3CG6j2eljeG88RRI578Ths9foGt7eDTyJ",
+	"xZcsmA2+pAWo+elLccxGXrJAbn0pDipxYQH10yilHGsH96fIks4KaN+vo16alVEX7I/Tu0IR34VElmze",
+	"LOpa1LUebIagy5PH7h91m+KOSBN8dwXANtJICxZFtjKWpLYYbTG6W4yWhDDpL683Jat7lgJxugR0dQdr",
+	"9OHo2ysKtzpwnJQJ5rz2vUFv8R1i0jP2CrGTV4fDWAmTjsczqh/myWKwxeA3jsGRBLFshyMOejmFOBGw",
+	"bhA2XG5RPOteWEEyJJ//9yZUxlVW6+BgOkDI0KSvF8B3gvZxQi3c2VAaChxnqI8isQgWb9LJ7lXCjuTH",
+	"k1W016fAX92hh5qwcLf8+1g0Ciao3N/OeU39GGF47elVu9n8YvUQK5gdecMnMjOKZWbEZaZ0WUokwUQO",
+	"fbj2YXDXgRx+5TX1eGryJhJhVDw1rfBZ4WsvfFxQOhW+lCCpZ4hT6ctxEbk/ZcT2MHHurehZ0evNW7Yg",
+	"eamUdC572V22EwFMb7DjIbix+iukZcishA4qodkNskcxLVFO3cptkXmynJMFCAsQnQOEjGLSB43kH8H0",
+	"GSkAQQwC6f/Md4rSjXqPH9enyH9LZi0ZuPUrO3J72RwE8E9CY4NY5WLnTGb9mqtSKY2EXi7msYjHNUdN",
+	"MUkMfXd8Nr6j1AvOplMYngAP/eQijB+Jfx/8hCGdPsym45dJ8dMwUP4UVH76/eX/BwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -236,6 +236,9 @@ func ConvertService(u ServiceUpstream, summaries map[string]string) (*ServiceDoc
 	if err != nil {
 		return nil, err
 	}
+	if err := MergeEquivalentPaths(&yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{str("paths"), outPaths}}); err != nil {
+		return nil, fmt.Errorf("specsync: %s: %w", u.Name, err)
+	}
 	doc := mapping()
 	doc.HeadComment = fmt.Sprintf("The %s REST service on https://{eu,us,as}-api.linnworks.net/%s/, imported by internal/specsync.\n"+
 		"Corrections belong in openapi/overlays/services/%s.yaml.", u.Name, u.Version, u.Name)
@@ -288,6 +291,7 @@ func ConvertService(u ServiceUpstream, summaries map[string]string) (*ServiceDoc
 	if len(schemas.Content) > 0 {
 		set(comps, "schemas", schemas)
 	}
+	RelaxInheritance(doc)
 	return &ServiceDoc{Name: u.Name, Doc: doc}, nil
 }
 
@@ -698,4 +702,88 @@ func HoistInlineUnions(doc *yaml.Node, idOf func(path, method string, op *yaml.N
 		set(comps, "schemas", schemas)
 	}
 	return nil
+}
+
+var templateParam = regexp.MustCompile(`\{[^}]*\}`)
+
+// MergeEquivalentPaths joins path items whose templates differ only in parameter
+// names ("/boxes/{shipmentId}" and "/boxes/{shipmentBoxId}"), which OpenAPI forbids
+// and routers cannot tell apart: the operations of the later path move into the
+// first one, their path parameters renamed to the first path's names (a path
+// parameter's name is not sent). Operation ids are derived before this, so they
+// keep naming the upstream path. Two operations with the same method are an error.
+func MergeEquivalentPaths(doc *yaml.Node) error {
+	paths := get(doc, "paths")
+	if paths == nil {
+		return nil
+	}
+	first := map[string]string{}
+	var keep []*yaml.Node
+	for i := 0; i+1 < len(paths.Content); i += 2 {
+		p, item := paths.Content[i].Value, paths.Content[i+1]
+		key := templateParam.ReplaceAllString(p, "{}")
+		target, dup := first[key]
+		if !dup {
+			first[key] = p
+			keep = append(keep, paths.Content[i], item)
+			continue
+		}
+		targetItem := get(paths, target)
+		from := templateParam.FindAllString(p, -1)
+		to := templateParam.FindAllString(target, -1)
+		rename := map[string]string{}
+		for j := range from {
+			rename[strings.Trim(from[j], "{}")] = strings.Trim(to[j], "{}")
+		}
+		if err := pairs(item, func(method string, op *yaml.Node) error {
+			if !isMethod(method) {
+				return fmt.Errorf("%s: path-level %q cannot be merged into %s", p, method, target)
+			}
+			if get(targetItem, method) != nil {
+				return fmt.Errorf("%s %s and %s %s cannot both exist", strings.ToUpper(method), p, strings.ToUpper(method), target)
+			}
+			for _, param := range contentOf(get(op, "parameters")) {
+				if scalar(get(param, "in")) == "path" {
+					if n, ok := rename[scalar(get(param, "name"))]; ok {
+						set(param, "name", str(n))
+					}
+				}
+			}
+			set(targetItem, method, op)
+			return nil
+		}); err != nil {
+			return err
+		}
+		orderKeys(targetItem, methodRank, len(httpMethods))
+	}
+	paths.Content = keep
+	return nil
+}
+
+// RelaxInheritance drops `additionalProperties: false` from the schemas that take
+// part in inheritance: a schema with both allOf and properties of its own, and the
+// schemas its allOf refers to. ASP.NET's generator writes the keyword on every class,
+// but in JSON Schema a parent that forbids additional properties rejects every child
+// object (whose own fields are additional to it), and a child that forbids them
+// rejects the fields it inherits: no answer could be valid.
+func RelaxInheritance(doc *yaml.Node) {
+	schemas := get(get(doc, "components"), "schemas")
+	relax := func(s *yaml.Node) {
+		if ap := get(s, "additionalProperties"); ap != nil && ap.Kind == yaml.ScalarNode && ap.Value == "false" {
+			del(s, "additionalProperties")
+		}
+	}
+	_ = pairs(schemas, func(_ string, s *yaml.Node) error {
+		all := contentOf(get(s, "allOf"))
+		if len(all) == 0 || get(s, "properties") == nil {
+			return nil
+		}
+		relax(s)
+		for _, part := range all {
+			if name, ok := strings.CutPrefix(scalar(get(part, "$ref")), "#/components/schemas/"); ok {
+				relax(get(schemas, name))
+			}
+		}
+		return nil
+	})
 }
