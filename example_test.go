@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/jarcoal/httpmock"
@@ -207,4 +209,32 @@ func ExamplePages() {
 	fmt.Println(count, "transfers in", m.Calls("WarehouseTransfer_GetArchivedTransfers"), "pages")
 	// Output:
 	// 4 transfers in 2 pages
+}
+
+// WithLogger logs every attempt: operation, attempt, status or error, duration
+// and the retry decision, never a secret. (Times and durations are dropped here
+// to keep the output stable.)
+func ExampleWithLogger() {
+	logger := slog.New(slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{
+		Level: slog.LevelDebug,
+		ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+			switch a.Key {
+			case slog.TimeKey, "duration", "retry_in":
+				return slog.Attr{}
+			}
+			return a
+		},
+	}))
+	m := mock.New()
+	client := exampleMockClient(m, linnworks.WithLogger(logger),
+		linnworks.WithSourceOptions(authn.WithLogger(slog.New(slog.DiscardHandler))), // keep the session source quiet
+		linnworks.WithRetryPolicy(linnworks.RetryPolicy{BaseDelay: time.Millisecond}))
+
+	m.FailNext("Inventory_GetCategories", 1, http.StatusServiceUnavailable)
+	if _, err := linnworks.Result(client.InventoryGetCategoriesWithResponse(context.Background())); err != nil {
+		panic(err)
+	}
+	// Output:
+	// level=INFO msg="linnworks: call failed, retrying" operation=Inventory_GetCategories attempt=1 status=503 retry_reason="server error (503)"
+	// level=DEBUG msg="linnworks: call" operation=Inventory_GetCategories attempt=2 status=200
 }
