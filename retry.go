@@ -36,7 +36,9 @@ import (
 //
 // Waits: the answer's Retry-After (seconds or an HTTP date) when present, else
 // exponential backoff with full jitter: a random wait in [0, min(MaxDelay,
-// BaseDelay·2^(n-1))) before retry n. A wait that would end after MaxElapsed (from
+// base·2^(n-1))) before retry n, where base is RateLimitDelay for a rate-limited
+// answer (Linnworks counts calls per minute: a quota takes seconds to free up,
+// not milliseconds) and BaseDelay otherwise. A wait that would end after MaxElapsed (from
 // the first send) or after the context's deadline is not started: the last answer
 // is returned instead. Every wait ends when the caller's context does.
 type RetryPolicy struct {
@@ -46,8 +48,12 @@ type RetryPolicy struct {
 	// MaxElapsed bounds the time from the first send to the start of the last one
 	// (default 2 minutes).
 	MaxElapsed time.Duration
-	// BaseDelay is the backoff before the first retry (default 500ms).
+	// BaseDelay is the backoff before the first retry after a 5xx or a
+	// connection failure (default 500ms).
 	BaseDelay time.Duration
+	// RateLimitDelay is the backoff before the first retry after a 429 or a
+	// quota answer without Retry-After (default 5s).
+	RateLimitDelay time.Duration
 	// MaxDelay caps one backoff wait; Retry-After may ask for more (default 30s).
 	MaxDelay time.Duration
 }
@@ -55,7 +61,8 @@ type RetryPolicy struct {
 // DefaultRetryPolicy returns the policy NewClient uses unless WithRetryPolicy
 // or WithoutRetry says otherwise.
 func DefaultRetryPolicy() RetryPolicy {
-	return RetryPolicy{MaxAttempts: 5, MaxElapsed: 2 * time.Minute, BaseDelay: 500 * time.Millisecond, MaxDelay: 30 * time.Second}
+	return RetryPolicy{MaxAttempts: 5, MaxElapsed: 2 * time.Minute, BaseDelay: 500 * time.Millisecond,
+		RateLimitDelay: 5 * time.Second, MaxDelay: 30 * time.Second}
 }
 
 // withDefaults fills zero fields and checks the others.
@@ -68,6 +75,8 @@ func (p RetryPolicy) withDefaults() (RetryPolicy, error) {
 		return p, fmt.Errorf("linnworks: RetryPolicy.MaxElapsed is %v, want > 0 (or 0 for the default)", p.MaxElapsed)
 	case p.BaseDelay < 0:
 		return p, fmt.Errorf("linnworks: RetryPolicy.BaseDelay is %v, want > 0 (or 0 for the default)", p.BaseDelay)
+	case p.RateLimitDelay < 0:
+		return p, fmt.Errorf("linnworks: RetryPolicy.RateLimitDelay is %v, want > 0 (or 0 for the default)", p.RateLimitDelay)
 	case p.MaxDelay < 0:
 		return p, fmt.Errorf("linnworks: RetryPolicy.MaxDelay is %v, want > 0 (or 0 for the default)", p.MaxDelay)
 	}
@@ -79,6 +88,9 @@ func (p RetryPolicy) withDefaults() (RetryPolicy, error) {
 	}
 	if p.BaseDelay == 0 {
 		p.BaseDelay = d.BaseDelay
+	}
+	if p.RateLimitDelay == 0 {
+		p.RateLimitDelay = d.RateLimitDelay
 	}
 	if p.MaxDelay == 0 {
 		p.MaxDelay = d.MaxDelay
@@ -229,9 +241,10 @@ func (r *retrier) classify(ctx context.Context, resp *http.Response, err error, 
 		if ctx.Err() != nil || !safe || !transient(err) {
 			return "", 0
 		}
-		return "connection error", r.backoff(attempt)
+		return "connection error", r.backoff(attempt, r.policy.BaseDelay)
 	}
 	status := resp.StatusCode
+	base := r.policy.RateLimitDelay
 	switch {
 	case status == http.StatusTooManyRequests:
 		reason = "rate limited (429)"
@@ -241,20 +254,21 @@ func (r *retrier) classify(ctx context.Context, resp *http.Response, err error, 
 		reason = "quota exceeded (" + strconv.Itoa(status) + ")"
 	case status >= 500 && status != http.StatusNotImplemented && status != http.StatusHTTPVersionNotSupported && safe:
 		reason = "server error (" + strconv.Itoa(status) + ")"
+		base = r.policy.BaseDelay
 	default:
 		return "", 0
 	}
 	if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
 		return reason, d
 	}
-	return reason, r.backoff(attempt)
+	return reason, r.backoff(attempt, base)
 }
 
 // backoff is the full-jitter exponential wait before retry number attempt.
-func (r *retrier) backoff(attempt int) time.Duration {
+func (r *retrier) backoff(attempt int, base time.Duration) time.Duration {
 	ceiling := r.policy.MaxDelay
-	if shift := attempt - 1; shift < 32 && r.policy.BaseDelay<<shift > 0 && r.policy.BaseDelay<<shift < ceiling {
-		ceiling = r.policy.BaseDelay << shift
+	if shift := attempt - 1; shift < 32 && base<<shift > 0 && base<<shift < ceiling {
+		ceiling = base << shift
 	}
 	if ceiling <= 0 {
 		return 0

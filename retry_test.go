@@ -272,6 +272,30 @@ func TestRetryBackoffWithoutRetryAfter(t *testing.T) {
 				t.Errorf("wait before retry %d = %v; want in [0, %v)", i+1, d, ceiling)
 			}
 		}
+
+		// A 429 without Retry-After backs off from RateLimitDelay. Over many
+		// calls, the random waits must use their whole range.
+		s = &script{path: "/api/Orders/GetOpenOrders"}
+		c = newMockClient(t, m, s, WithRetryPolicy(RetryPolicy{MaxAttempts: 2}))
+		var longest time.Duration
+		for range 50 {
+			s.then(answer(429, jsonHeader, quotaBody))
+			s.mu.Lock()
+			s.sent = nil
+			s.mu.Unlock()
+			if _, err := Result(c.OrdersGetOpenOrdersWithResponse(t.Context(), openOrdersRequest())); err != nil {
+				t.Fatal(err)
+			}
+			sent := s.times()
+			d := sent[1].Sub(sent[0])
+			if d < 0 || d >= DefaultRetryPolicy().RateLimitDelay {
+				t.Fatalf("wait after a 429 = %v; want in [0, %v)", d, DefaultRetryPolicy().RateLimitDelay)
+			}
+			longest = max(longest, d)
+		}
+		if longest < time.Second {
+			t.Fatalf("the longest of 50 waits after a 429 was %v; want the backoff to start from RateLimitDelay", longest)
+		}
 	})
 }
 
@@ -524,6 +548,7 @@ func TestRetryOptionErrors(t *testing.T) {
 		{WithRetryPolicy(RetryPolicy{MaxElapsed: -time.Second}), "RetryPolicy.MaxElapsed"},
 		{WithRetryPolicy(RetryPolicy{BaseDelay: -1}), "RetryPolicy.BaseDelay"},
 		{WithRetryPolicy(RetryPolicy{MaxDelay: -1}), "RetryPolicy.MaxDelay"},
+		{WithRetryPolicy(RetryPolicy{RateLimitDelay: -1}), "RetryPolicy.RateLimitDelay"},
 		{WithIdempotent("Orders_NoSuchThing"), `WithIdempotent("Orders_NoSuchThing")`},
 		{WithRateLimit("Orders_NoSuchThing", 5), `WithRateLimit("Orders_NoSuchThing")`},
 		{WithRateLimit("Orders_GetOpenOrders", -5), "negative"},
@@ -538,7 +563,7 @@ func TestRetryOptionErrors(t *testing.T) {
 	}
 	// Defaults fill the zero fields.
 	p, err := RetryPolicy{MaxAttempts: 2}.withDefaults()
-	if d := DefaultRetryPolicy(); err != nil || p.MaxAttempts != 2 || p.MaxElapsed != d.MaxElapsed || p.BaseDelay != d.BaseDelay || p.MaxDelay != d.MaxDelay {
+	if d := DefaultRetryPolicy(); err != nil || p.MaxAttempts != 2 || p.MaxElapsed != d.MaxElapsed || p.BaseDelay != d.BaseDelay || p.MaxDelay != d.MaxDelay || p.RateLimitDelay != d.RateLimitDelay {
 		t.Fatalf("withDefaults = %+v, %v", p, err)
 	}
 }
