@@ -24,7 +24,8 @@
 //  5. the rate limiter: one token bucket per operation from its
 //     x-linnworks-rate-limit, shared by every caller of the client (a request
 //     for a path the API description does not have is not limited);
-//  6. the User-Agent, then the HTTP client (WithHTTPClient).
+//  6. the headers: Accept: application/json (Linnworks can answer XML) and the
+//     User-Agent, then the HTTP client (WithHTTPClient).
 //
 // The retry policy is outside the 401 handling, so a retried 429 gets a valid
 // session, and never retries a 401 itself, so the two never multiply. The rate
@@ -175,9 +176,7 @@ func NewClientWithSource(c authn.Credentials, opts ...Option) (*gen.ClientWithRe
 	if o.userAgent != nil {
 		ua = *o.userAgent
 	}
-	if ua != "" {
-		base = &userAgentDoer{next: base, ua: []string{ua}}
-	}
+	base = &headerDoer{next: base, ua: []string{ua}}
 	if !o.noRateLimit {
 		limited, err := newRateLimiter(base, idx, o.rateLimits, log)
 		if err != nil {
@@ -265,17 +264,24 @@ func moduleVersion() string {
 	return version
 }
 
-// userAgentDoer sets the User-Agent of requests that have none.
-type userAgentDoer struct {
+// acceptJSON is the Accept header of every request: Linnworks can answer XML too.
+var acceptJSON = []string{"application/json"}
+
+// headerDoer sets the headers of ours that a request does not have yet:
+// Accept: application/json, and the User-Agent unless it is empty.
+type headerDoer struct {
 	next gen.HttpRequestDoer
 	ua   []string
 }
 
-func (d *userAgentDoer) Do(req *http.Request) (*http.Response, error) {
-	if req.Header.Get("User-Agent") == "" {
-		if req.Header == nil {
-			req.Header = make(http.Header)
-		}
+func (d *headerDoer) Do(req *http.Request) (*http.Response, error) {
+	if req.Header == nil {
+		req.Header = make(http.Header)
+	}
+	if _, ok := req.Header["Accept"]; !ok {
+		req.Header["Accept"] = acceptJSON[:1:1]
+	}
+	if d.ua[0] != "" && req.Header.Get("User-Agent") == "" {
 		req.Header["User-Agent"] = d.ua[:1:1]
 	}
 	return d.next.Do(req)

@@ -219,3 +219,35 @@ func TestDefaultHTTPClient(t *testing.T) {
 type doerFunc func(*http.Request) (*http.Response, error)
 
 func (d doerFunc) Do(r *http.Request) (*http.Response, error) { return d(r) }
+
+// Every request, authorizations included, asks for JSON; an Accept set by a
+// request editor is kept.
+func TestAcceptJSON(t *testing.T) {
+	f := newFake("https://api.linnworks.net")
+	var accepts []string
+	spy := doerFunc(func(r *http.Request) (*http.Response, error) {
+		accepts = append(accepts, r.URL.Path+" "+strings.Join(r.Header.Values("Accept"), ","))
+		return f.client.Do(r)
+	})
+	client, err := NewClient(creds(), WithHTTPClient(spy), WithUserAgent(""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.InventoryGetCategoriesWithResponse(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.InventoryGetCategoriesWithResponse(t.Context(), func(_ context.Context, r *http.Request) error {
+		r.Header.Set("Accept", "text/json")
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"/api/Auth/AuthorizeByApplication application/json",
+		"/api/Inventory/GetCategories application/json",
+		"/api/Inventory/GetCategories text/json",
+	}
+	if fmt.Sprint(accepts) != fmt.Sprint(want) {
+		t.Fatalf("Accept headers\n got %q\nwant %q", accepts, want)
+	}
+}
