@@ -15,6 +15,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/linnworks-go/linnworks/gen"
 	"github.com/linnworks-go/linnworks/internal/opindex"
 )
 
@@ -376,9 +377,7 @@ func parseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
 // guardDoer makes answers the generated parsers would choke on into answers
 // they read or errors that keep the status and body (see NewClient).
 type guardDoer struct {
-	next interface {
-		Do(*http.Request) (*http.Response, error)
-	}
+	next gen.HttpRequestDoer
 }
 
 func (d *guardDoer) Do(req *http.Request) (*http.Response, error) {
