@@ -20,6 +20,9 @@ type Report struct {
 	Controllers []ControllerDrift
 	// Compared counts the controllers and upstream operations compared.
 	ControllersCompared, OperationsCompared int
+	// Noun names what Controllers holds in Write's summary line ("controllers"
+	// when empty; "REST services" for DriftServices).
+	Noun string
 	// Notes are remarks that are not differences (overlay actions that no longer
 	// change anything, skipped upstream files).
 	Notes []string
@@ -60,7 +63,11 @@ func (r *Report) Write(w io.Writer) {
 		fmt.Fprintf(w, "note: %s\n", n)
 	}
 	if r.Clean() {
-		fmt.Fprintf(w, "no drift: %d controllers, %d operations match upstream\n", r.ControllersCompared, r.OperationsCompared)
+		noun := r.Noun
+		if noun == "" {
+			noun = "controllers"
+		}
+		fmt.Fprintf(w, "no drift: %d %s, %d operations match upstream\n", r.ControllersCompared, noun, r.OperationsCompared)
 	}
 }
 

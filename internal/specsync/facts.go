@@ -18,8 +18,26 @@ type Facts map[string]string
 // ControllerFacts extracts the facts of the operations under /api/<controller>/ in
 // doc, an OpenAPI 3 document decoded into generic maps (from JSON or YAML).
 func ControllerFacts(doc map[string]any, controller string) Facts {
+	return pathFacts(doc, "/api/"+controller+"/")
+}
+
+// ServiceFacts extracts the facts of every operation of a REST service document
+// (decoded into generic maps), and its servers.
+func ServiceFacts(doc map[string]any) Facts {
+	f := pathFacts(doc, "/")
+	servers, _ := doc["servers"].([]any)
+	var urls []string
+	for _, s := range servers {
+		sm, _ := s.(map[string]any)
+		urls = append(urls, fmt.Sprint(sm["url"]))
+	}
+	f["servers|"] = strings.Join(urls, " ")
+	return f
+}
+
+// pathFacts extracts the facts of the operations whose path starts with prefix.
+func pathFacts(doc map[string]any, prefix string) Facts {
 	f := &factBuilder{doc: doc, out: Facts{}, refs: map[string]bool{}}
-	prefix := "/api/" + controller + "/"
 	paths, _ := doc["paths"].(map[string]any)
 	for p, item := range paths {
 		if !strings.HasPrefix(p, prefix) {
@@ -255,9 +273,11 @@ func (f *factBuilder) schema(owner, detail string, s any) {
 	case map[string]any:
 		f.schema(owner, detail+"{}", ap)
 	}
-	if all, ok := m["allOf"].([]any); ok {
-		for i, x := range all {
-			f.schema(owner, fmt.Sprintf("%s.allOf[%d]", detail, i), x)
+	for _, key := range []string{"allOf", "oneOf", "anyOf"} {
+		if all, ok := m[key].([]any); ok {
+			for i, x := range all {
+				f.schema(owner, fmt.Sprintf("%s.%s[%d]", detail, key, i), x)
+			}
 		}
 	}
 }

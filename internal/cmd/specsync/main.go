@@ -84,7 +84,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		rep.Write(stdout)
-		if !rep.Clean() {
+		srep, err := specsync.DriftServices(*upstream, *openapiDir)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+		srep.Write(stdout)
+		if !rep.Clean() || !srep.Clean() {
 			return 1
 		}
 		return 0

@@ -67,7 +67,7 @@ func TestImportThenDrift(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("import exit %d: %s", code, stderr)
 	}
-	for _, want := range []string{"wrote 2 controller files", "skipped rest-service.json"} {
+	for _, want := range []string{"wrote 2 controller files", "skipped rest-service.json", "wrote 1 REST service files"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("import output lacks %q:\n%s", want, stdout)
 		}
@@ -77,7 +77,8 @@ func TestImportThenDrift(t *testing.T) {
 	}
 
 	code, stdout, _ = runCmd("drift", "-upstream", upstream, "-openapi", openapi)
-	if code != 0 || !strings.Contains(stdout, "no drift: 2 controllers, 4 operations") {
+	if code != 0 || !strings.Contains(stdout, "no drift: 2 controllers, 4 operations") ||
+		!strings.Contains(stdout, "no drift: 1 REST services, 5 operations") {
 		t.Errorf("drift after import: exit %d\n%s", code, stdout)
 	}
 
