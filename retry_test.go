@@ -552,6 +552,7 @@ func TestRetryOptionErrors(t *testing.T) {
 		{WithIdempotent("Orders_NoSuchThing"), `WithIdempotent("Orders_NoSuchThing")`},
 		{WithRateLimit("Orders_NoSuchThing", 5), `WithRateLimit("Orders_NoSuchThing")`},
 		{WithRateLimit("Orders_GetOpenOrders", -5), "negative"},
+		{func(o *options) { WithoutRateLimit()(o); WithRateLimit("Orders_NoSuchThing", 5)(o) }, `WithRateLimit("Orders_NoSuchThing")`},
 	} {
 		c, err := NewClient(creds(), WithHTTPClient(doerFunc(func(r *http.Request) (*http.Response, error) {
 			t.Errorf("request to %s", r.URL)
