@@ -787,3 +787,16 @@ func RelaxInheritance(doc *yaml.Node) {
 		return nil
 	})
 }
+
+// Visit calls fn with the path, method and our operationId of every operation of
+// an upstream service, in upstream order.
+func Visit(u ServiceUpstream, fn func(path, method, operationID string)) error {
+	return pairs(get(u.Root, "paths"), func(p string, item *yaml.Node) error {
+		return pairs(item, func(method string, op *yaml.Node) error {
+			if isMethod(method) {
+				fn(p, method, ServiceOperationID(p, method, op))
+			}
+			return nil
+		})
+	})
+}
