@@ -26,11 +26,24 @@
 //
 // Errors use Linnworks' body {"Code":null,"Message":"..."}.
 //
+// The REST services (orders v2, picking v2, warehouse transfer v1 and v2, one
+// generated package each under gen/) are served too, from their own embedded
+// documents, with the same steps: Client answers them on the regional hosts
+// (https://{eu,us,as}-api.linnworks.net/v1/..., /v2/...), where its sessions
+// (Locality EU) are valid on eu-api.linnworks.net only; Handler answers them under
+// /v1/ and /v2/ of its own address. The mock names their operations
+// ServiceOperation(package, operationId), "ordersv2.Orders_GetOrders", in
+// Operations, Calls, Stub, FailNext and DelayNext. Upstream states no rate limit for
+// them, so they have no quota unless their document gains x-linnworks-rate-limit.
+// Their oneOf schemas (a class and its subclasses, without a discriminator) are
+// checked as anyOf: a subclass object also matches its parent.
+//
 // Details:
 //   - The document is parsed and compiled once per process (kin-openapi's legacy
 //     router, a path tree; its gorillamux router scans the routes one by one and
 //     costs up to hundreds of µs at 700 operations). Routing uses method and path
-//     only, so any host reaches the operations.
+//     only; Client's transport keeps the classic API off the regional hosts and
+//     the REST services off the others.
 //   - Validation does not modify the request (no defaults are written into it) and
 //     checks format uuid, which kin-openapi leaves unchecked by default. Messages
 //     name the parameter or field (as a JSON pointer) and the rule, never a value.

@@ -150,8 +150,9 @@ func New(opts ...Option) *Server {
 func (m *Server) Credentials() authn.Credentials { return m.creds }
 
 // Client returns an *http.Client that talks to this mock in memory: requests to
-// AuthServer and SessionServer (https) reach the fake, any other host fails with
-// an error naming it. No socket is opened; every mock has its own transport.
+// AuthServer and SessionServer (https), and to the regional hosts of the REST
+// services ({eu,us,as}-api.linnworks.net), reach the fake, any other host fails
+// with an error naming it. No socket is opened; every mock has its own transport.
 func (m *Server) Client() *http.Client { return m.client }
 
 // Handler returns the same fake as an http.Handler, to serve over real HTTP. There
@@ -159,7 +160,8 @@ func (m *Server) Client() *http.Client { return m.client }
 // of the authorizing request).
 func (m *Server) Handler() http.Handler { return m.handler }
 
-// Operations returns the operationIds the mock serves, sorted.
+// Operations returns the operationIds the mock serves, sorted: the classic API's
+// and the REST services' (as ServiceOperation names them).
 func (m *Server) Operations() []string {
 	return append([]string(nil), m.spec.ids...)
 }

@@ -29,8 +29,8 @@ var restServices = []restService{
 	{"warehousetransferv2", warehousetransferv2.GetSpec},
 }
 
-// RegionalHosts are the hosts of the REST services; Client answers the session's
-// own one (EU: eu-api.linnworks.net), as Linnworks routes by Locality.
+// regionalHosts are the hosts of the REST services; Client's sessions are valid on
+// their own one only (EU: eu-api.linnworks.net), as Linnworks routes by Locality.
 var regionalHosts = []string{"eu-api.linnworks.net", "us-api.linnworks.net", "as-api.linnworks.net"}
 
 // SessionRegionalHost is where Client's sessions (Locality EU) reach the REST services.
