@@ -30,12 +30,14 @@ type credFlags struct {
 	applicationID string
 	token         string
 	authServer    string
+	noRetry       bool
 }
 
 func (f *credFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.applicationID, "application-id", "", "application id (default $"+envApplicationID+")")
 	fs.StringVar(&f.token, "token", "", "installation token (default $"+envToken+"); visible in shell history, prefer the variable")
 	fs.StringVar(&f.authServer, "auth-server", "", "authorization server base URL (default $"+envAuthServer+", else https://api.linnworks.net)")
+	fs.BoolVar(&f.noRetry, "no-retry", false, "fail at the first 429 or 5xx instead of waiting and retrying (a 401 still re-authorizes once)")
 }
 
 // backend is where auth and call send requests: the client package linnworks builds for
@@ -62,6 +64,9 @@ func newBackend(s *streams, f *credFlags) (*backend, error) {
 	}
 
 	var opts []linnworks.Option
+	if f.noRetry {
+		opts = append(opts, linnworks.WithoutRetry())
+	}
 	switch {
 	case creds.ApplicationID == "" && creds.ApplicationSecret == "" && creds.Token == "":
 		if authServer != "" {
