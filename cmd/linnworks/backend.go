@@ -156,13 +156,19 @@ func trustAlso(auth *url.URL) func(*url.URL) bool {
 // send sends a request built for any operation the way the generated client sends its
 // own: against the client's Server (the Auth host), through its request editors (the
 // session editor leaves the Auth operations alone and routes the others to the
-// session's Server), then its doer (which re-authorizes and retries once on 401).
+// session's Server, or a REST service's to the session's regional host), then its
+// doer (which re-authorizes and retries once on 401).
 func (b *backend) send(ctx context.Context, req *http.Request) (*http.Response, error) {
 	base, err := url.Parse(b.client.Server)
 	if err != nil {
 		return nil, fmt.Errorf("server %q: %w", b.client.Server, err)
 	}
-	req.URL.Scheme, req.URL.Host = base.Scheme, base.Host
+	// A REST service call keeps its regional host when the client talks to Linnworks
+	// (authn sends it to the session's region); against another auth server (a mock
+	// served over HTTP) it goes there like the rest, under its /v1 or /v2 prefix.
+	if !authn.IsRegionalHost(req.URL.Host) || !authn.IsLinnworksServer(base) {
+		req.URL.Scheme, req.URL.Host = base.Scheme, base.Host
+	}
 	req.Host = ""
 	for _, edit := range b.client.RequestEditors {
 		if err := edit(ctx, req); err != nil {

@@ -101,7 +101,11 @@ func runCall(ctx context.Context, s *streams, args []string) error {
 		ctx, cancel = context.WithTimeout(ctx, *timeout)
 		defer cancel()
 	}
-	req, err := buildRequest(ctx, cat.authServer, op, body, q)
+	base := cat.authServer
+	if found.Server != "" {
+		base = found.Server // a REST service: its regional server and version prefix
+	}
+	req, err := buildRequest(ctx, base, op, body, q)
 	if err != nil {
 		return err
 	}

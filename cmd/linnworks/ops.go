@@ -75,7 +75,7 @@ func runOps(_ context.Context, s *streams, args []string) error {
 	if *asJSON {
 		infos := make([]opInfo, 0, len(selected))
 		for _, o := range selected {
-			infos = append(infos, opInfo{ID: o.ID, Controller: o.Controller, Method: o.Method, Path: o.Path, RateLimit: o.RateLimit, Summary: o.Summary})
+			infos = append(infos, opInfo{ID: o.ID, Controller: o.Controller, Method: o.Method, Path: o.fullPath(), RateLimit: o.RateLimit, Summary: o.Summary})
 		}
 		enc := json.NewEncoder(s.stdout)
 		enc.SetIndent("", "  ")
@@ -92,7 +92,7 @@ func runOps(_ context.Context, s *streams, args []string) error {
 		if o.RateLimit > 0 {
 			rate = strconv.Itoa(o.RateLimit)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", o.ID, o.Method, o.Path, rate)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", o.ID, o.Method, o.fullPath(), rate)
 	}
 	return tw.Flush()
 }

@@ -6,13 +6,31 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/linnworks-go/linnworks/gen"
+	"github.com/linnworks-go/linnworks/gen/ordersv2"
+	"github.com/linnworks-go/linnworks/gen/pickingv2"
+	"github.com/linnworks-go/linnworks/gen/warehousetransferv1"
+	"github.com/linnworks-go/linnworks/gen/warehousetransferv2"
 )
+
+// restServices are the REST services listed and called beside the classic API: the
+// generated package's name (which prefixes their operation ids, "ordersv2.Orders_GetOrders")
+// and its embedded document.
+var restServices = []struct {
+	pkg  string
+	spec func() ([]byte, error)
+}{
+	{"ordersv2", ordersv2.GetSpecJSON},
+	{"pickingv2", pickingv2.GetSpecJSON},
+	{"warehousetransferv1", warehousetransferv1.GetSpecJSON},
+	{"warehousetransferv2", warehousetransferv2.GetSpecJSON},
+}
 
 // rateLimitExtension is the vendor extension stating an operation's calls per minute.
 const rateLimitExtension = "x-linnworks-rate-limit"
@@ -29,6 +47,12 @@ type operation struct {
 	Summary    string
 	RateLimit  int  // calls per minute; 0 when the document does not say
 	Secured    bool // needs a session token (false for the Auth operations)
+	// Server is the base URL of a REST service operation (its document's first server,
+	// https://eu-api.linnworks.net/v2: authn routes it to the session's region); ""
+	// for the classic API, which goes to the session's Server.
+	Server string
+
+	doc *rawDocument // the document the operation comes from
 }
 
 // catalog indexes the operations of the embedded document by id. It decodes the
@@ -83,30 +107,23 @@ func loadCatalog() (*catalog, error) {
 	if s := c.rawDoc.Servers; len(s) > 0 && s[0].URL != "" {
 		c.authServer = strings.TrimRight(s[0].URL, "/")
 	}
-	for path, item := range c.rawDoc.Paths {
-		for key, rawOp := range item {
-			if !slices.Contains(httpMethods, key) {
-				continue // parameters, summary, servers, extensions
-			}
-			var ro rawOperation
-			if err := json.Unmarshal(rawOp, &ro); err != nil {
-				return nil, fmt.Errorf("decoding %s %s of the embedded OpenAPI document: %w", strings.ToUpper(key), path, err)
-			}
-			o := &operation{
-				ID:        ro.OperationID,
-				Method:    strings.ToUpper(key),
-				Path:      path,
-				Summary:   ro.Summary,
-				RateLimit: rateLimit(ro.RateLimit),
-				Secured:   secured(c.rawDoc.Security, ro.Security),
-			}
-			if o.ID == "" {
-				o.ID = o.Method + " " + path
-			}
-			if len(ro.Tags) > 0 {
-				o.Controller = ro.Tags[0]
-			}
-			c.ops = append(c.ops, o)
+	if err := c.index(&c.rawDoc, "", ""); err != nil {
+		return nil, err
+	}
+	for _, svc := range restServices {
+		raw, err := svc.spec()
+		if err != nil {
+			return nil, fmt.Errorf("reading the embedded %s document: %w", svc.pkg, err)
+		}
+		doc := &rawDocument{}
+		if err := json.Unmarshal(raw, doc); err != nil {
+			return nil, fmt.Errorf("decoding the embedded %s document: %w", svc.pkg, err)
+		}
+		if len(doc.Servers) == 0 {
+			return nil, fmt.Errorf("the embedded %s document has no server", svc.pkg)
+		}
+		if err := c.index(doc, svc.pkg+".", strings.TrimRight(doc.Servers[0].URL, "/")); err != nil {
+			return nil, err
 		}
 	}
 	slices.SortFunc(c.ops, func(a, b *operation) int { return strings.Compare(a.ID, b.ID) })
@@ -115,6 +132,52 @@ func loadCatalog() (*catalog, error) {
 		c.byFoldedID[strings.ToLower(o.ID)] = o
 	}
 	return c, nil
+}
+
+// fullPath is the path a request has on the wire: the operation's path, after the
+// version prefix of its server for a REST service ("/v2/orders").
+func (o *operation) fullPath() string {
+	if o.Server == "" {
+		return o.Path
+	}
+	if u, err := url.Parse(o.Server); err == nil {
+		return strings.TrimRight(u.Path, "/") + o.Path
+	}
+	return o.Path
+}
+
+// index adds the operations of doc, their ids prefixed with prefix, sent to server.
+func (c *catalog) index(doc *rawDocument, prefix, server string) error {
+	for path, item := range doc.Paths {
+		for key, rawOp := range item {
+			if !slices.Contains(httpMethods, key) {
+				continue // parameters, summary, servers, extensions
+			}
+			var ro rawOperation
+			if err := json.Unmarshal(rawOp, &ro); err != nil {
+				return fmt.Errorf("decoding %s %s of the embedded OpenAPI document: %w", strings.ToUpper(key), path, err)
+			}
+			o := &operation{
+				ID:        ro.OperationID,
+				Method:    strings.ToUpper(key),
+				Path:      path,
+				Summary:   ro.Summary,
+				RateLimit: rateLimit(ro.RateLimit),
+				Secured:   secured(doc.Security, ro.Security),
+				Server:    server,
+				doc:       doc,
+			}
+			if o.ID == "" {
+				o.ID = o.Method + " " + path
+			}
+			o.ID = prefix + o.ID
+			if len(ro.Tags) > 0 {
+				o.Controller = ro.Tags[0]
+			}
+			c.ops = append(c.ops, o)
+		}
+	}
+	return nil
 }
 
 // rateLimit reads the x-linnworks-rate-limit extension, whatever number type it has.
@@ -217,7 +280,7 @@ type resolvedOp struct {
 // resolve loads op with kin-openapi from a document holding only its path item and the
 // components it references (transitively), so a call pays for one operation, not all.
 func (c *catalog) resolve(ctx context.Context, op *operation) (*resolvedOp, error) {
-	item, ok := c.rawDoc.Paths[op.Path]
+	item, ok := op.doc.Paths[op.Path]
 	if !ok {
 		return nil, fmt.Errorf("path %s is not in the embedded document", op.Path)
 	}
@@ -238,7 +301,7 @@ func (c *catalog) resolve(ctx context.Context, op *operation) (*resolvedOp, erro
 			if _, done := components[kind][name]; done {
 				continue
 			}
-			raw, ok := c.rawDoc.Components[kind][name]
+			raw, ok := op.doc.Components[kind][name]
 			if !ok {
 				return nil, fmt.Errorf("%s references #/components/%s/%s, which the document lacks", op.ID, kind, name)
 			}
@@ -250,17 +313,17 @@ func (c *catalog) resolve(ctx context.Context, op *operation) (*resolvedOp, erro
 		}
 	}
 	// Security schemes are named, not referenced: keep them all (they are few).
-	if s, ok := c.rawDoc.Components["securitySchemes"]; ok {
+	if s, ok := op.doc.Components["securitySchemes"]; ok {
 		components["securitySchemes"] = s
 	}
 	part := map[string]any{
-		"openapi":    c.rawDoc.OpenAPI,
-		"info":       c.rawDoc.Info,
+		"openapi":    op.doc.OpenAPI,
+		"info":       op.doc.Info,
 		"paths":      map[string]any{op.Path: item},
 		"components": components,
 	}
-	if c.rawDoc.Security != nil {
-		part["security"] = c.rawDoc.Security
+	if op.doc.Security != nil {
+		part["security"] = op.doc.Security
 	}
 	data, err := json.Marshal(part)
 	if err != nil {
