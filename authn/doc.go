@@ -16,6 +16,15 @@
 //
 // Package linnworks (the module root) wraps exactly this in NewClient.
 //
+// The same editor and doer serve the REST services' generated clients (gen/ordersv2,
+// gen/pickingv2, gen/warehousetransferv1, gen/warehousetransferv2; their option and
+// editor types have the same shape): built on any regional server such as
+// https://eu-api.linnworks.net/v2/, their requests go to the regional host of the
+// session's Locality (eu-, us- or as-api.linnworks.net), path kept:
+//
+//	orders, err := ordersv2.NewClientWithResponses("https://eu-api.linnworks.net/v2/",
+//		ordersv2.WithRequestEditorFn(src.EditRequest), ordersv2.WithHTTPClient(src.Doer(httpClient)))
+//
 // Guarantees:
 //   - Concurrent callers share one authorization, success or failure; each caller
 //     stops waiting when its own context ends without failing the others.

@@ -9,6 +9,10 @@
 // security, parameters, body and field types) with the bundled document, so that
 // the overlays are the only differences allowed.
 //
+// The REST services (OpenAPI 3 files: 1.0/warehousetransfer-new.json, 2.0/*.json)
+// are imported by ImportServices into complete documents under openapi/services/
+// (see ConvertService) and compared by DriftServices.
+//
 // The upstream files are reference data: they are read from a folder given by the
 // caller and never embedded or copied into the module.
 package specsync

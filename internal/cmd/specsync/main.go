@@ -1,5 +1,6 @@
-// Command specsync imports Linnworks' public Swagger 2.0 specification into the
-// project's OpenAPI document and reports drift between the two.
+// Command specsync imports Linnworks' public specification (the classic API's Swagger
+// 2.0 files and the REST services' OpenAPI 3 files) into the project's OpenAPI
+// documents and reports drift between the two.
 //
 // Usage:
 //
@@ -7,7 +8,8 @@
 //	go run ./internal/cmd/specsync drift  -upstream DIR [-openapi openapi]
 //
 // DIR is the "1.0" folder of LinnSystems/PublicApiSpecs or its parent. import
-// rewrites openapi/controllers/*.yaml (applying openapi/overlays/*.yaml); drift
+// rewrites openapi/controllers/*.yaml (applying openapi/overlays/*.yaml) and
+// openapi/services/*.yaml (applying openapi/overlays/services/*.yaml); drift
 // prints, per controller, what upstream added, removed or changed against the
 // document and exits 1 when there is any difference, 0 when there is none.
 // Run `go generate ./...` after an import.
