@@ -46,13 +46,13 @@ func ServiceOperation(pkg, operationID string) string { return pkg + "." + opera
 // of every REST service added under their version prefix (/v1, /v2: the path of
 // their servers) and named ServiceOperation(pkg, id). Schemas stay reachable through
 // the resolved references of the operations; the classic document is not modified.
-func withServices(classic *openapi3.T) (*openapi3.T, error) {
+func withServices(classic *openapi3.T, services []restService) (*openapi3.T, error) {
 	out := *classic
 	out.Paths = openapi3.NewPaths()
 	for path, item := range classic.Paths.Map() {
 		out.Paths.Set(path, item)
 	}
-	for _, svc := range restServices {
+	for _, svc := range services {
 		doc, err := svc.spec()
 		if err != nil {
 			return nil, fmt.Errorf("mock: loading the %s document: %w", svc.pkg, err)

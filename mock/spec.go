@@ -38,7 +38,7 @@ var embeddedSpec = sync.OnceValues(func() (*spec, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mock: loading the embedded OpenAPI document: %w", err)
 	}
-	if doc, err = withServices(doc); err != nil {
+	if doc, err = withServices(doc, restServices); err != nil {
 		return nil, err
 	}
 	return compile(doc)
