@@ -3,6 +3,7 @@ package authn
 import (
 	"context"
 	"net/http"
+	"strings"
 )
 
 // EditRequest is a gen.RequestEditorFn (and fits the RequestEditorFn of every
@@ -46,7 +47,7 @@ func (s *Source) EditRequest(ctx context.Context, req *http.Request) error {
 // WithTrustedServer serves the REST services under /v1/ and /v2/ of its own
 // address: clients built with that address reach it through the second rule.
 func route(st *state, req *http.Request) error {
-	if IsRegionalHost(req.URL.Host) {
+	if IsRegionalHost(hostname(req.URL.Host)) {
 		if st.regionalErr != nil {
 			return st.regionalErr
 		}
@@ -59,4 +60,13 @@ func route(st *state, req *http.Request) error {
 	req.URL.Host = st.host
 	req.Host = st.host
 	return nil
+}
+
+// hostname is host without its port, without allocating (url.URL.Hostname also
+// strips IPv6 brackets, which no regional host has).
+func hostname(host string) string {
+	if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.Contains(host[i:], "]") {
+		return host[:i]
+	}
+	return host
 }

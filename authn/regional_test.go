@@ -97,6 +97,19 @@ func TestRESTCallsNeedAKnownLocality(t *testing.T) {
 	}
 }
 
+func TestRegionalHostWithAPortIsRouted(t *testing.T) {
+	f := newFake(t)
+	f.locality = "AS"
+	src := f.source()
+	req, _ := http.NewRequest(http.MethodGet, "https://eu-api.linnworks.net:443/v2/orders?x=1", nil)
+	if err := src.EditRequest(t.Context(), req); err != nil {
+		t.Fatal(err)
+	}
+	if req.URL.String() != "https://as-api.linnworks.net/v2/orders?x=1" {
+		t.Errorf("routed to %s", req.URL)
+	}
+}
+
 func TestRegionalHostsObeyTheTrustRule(t *testing.T) {
 	f := newFake(t)
 	src := f.source(WithTrustedServer(func(u *url.URL) bool { return u.Host == "api.linnworks.net" || u.Host == "eu-ext.linnworks.net" }))
