@@ -40,7 +40,8 @@ type Services struct {
 // example the one NewClientWithSource returns, so that the classic client and the
 // services share one session). Calls go through doer (nil: an *http.Client with
 // DefaultTimeout) behind src.Doer, which re-authorizes and replays once on 401, and
-// carry DefaultUserAgent. The per-operation rate limits and retry policy of
+// carry DefaultUserAgent and Accept: application/json, application/problem+json
+// (the services answer errors as RFC 9457 problem documents) unless an editor set them. The per-operation rate limits and retry policy of
 // NewClient cover the classic API only: Linnworks states no limits for these services.
 func NewServices(src *authn.Source, doer gen.HttpRequestDoer) (*Services, error) {
 	if src == nil {
@@ -54,6 +55,9 @@ func NewServices(src *authn.Source, doer gen.HttpRequestDoer) (*Services, error)
 	agent := func(_ context.Context, r *http.Request) error {
 		if r.Header.Get("User-Agent") == "" {
 			r.Header.Set("User-Agent", ua)
+		}
+		if r.Header.Get("Accept") == "" {
+			r.Header.Set("Accept", "application/json, application/problem+json")
 		}
 		return nil
 	}

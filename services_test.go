@@ -27,9 +27,9 @@ func TestServicesShareTheSession(t *testing.T) {
 	if r, err := classic.InventoryGetCategoriesWithResponse(ctx); err != nil || r.StatusCode() != http.StatusOK {
 		t.Fatalf("classic call: %v", err)
 	}
-	var ua string
+	var ua, accept string
 	m.Stub(mock.ServiceOperation("ordersv2", "Orders_GetFulfillmentStatuses"), func(r *http.Request) (int, any) {
-		ua = r.Header.Get("User-Agent")
+		ua, accept = r.Header.Get("User-Agent"), r.Header.Get("Accept")
 		return http.StatusOK, []any{}
 	})
 	statuses := []func() (int, error){
@@ -69,6 +69,9 @@ func TestServicesShareTheSession(t *testing.T) {
 	}
 	if !strings.HasPrefix(ua, "linnworks-go/") {
 		t.Errorf("User-Agent %q, want linnworks-go/...", ua)
+	}
+	if !strings.Contains(accept, "application/json") {
+		t.Errorf("Accept %q, want JSON", accept)
 	}
 	if n := m.Calls("Auth_AuthorizeByApplication"); n != 1 {
 		t.Errorf("%d authorizations, want 1 shared session", n)
