@@ -4,7 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"errors"
+	"encoding/json"
 	"io"
 	"os"
 	"os/exec"
@@ -12,6 +12,8 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
 )
 
 // lockedBuffer is a bytes.Buffer safe for the server's goroutines and the test.
@@ -111,41 +113,81 @@ func TestMockCommandServesUntilCancelled(t *testing.T) {
 	}
 }
 
-// TestEveryOperationResolves loads each operation of the embedded document on its own,
-// as call does, and checks that building and validating a request never fails for a
-// reason other than the request itself: call works for every operation, however many.
-func TestEveryOperationResolves(t *testing.T) {
+// TestEveryOperationIsCallable loads each operation of every embedded document (the
+// classic API and the REST services) on its own, as call does, fills its path
+// parameters, required query parameters and request body with synthesised minimal
+// values, and requires the request to build and to pass validation: call works for
+// every operation, however many, with nothing but flags. It also holds the CLI to
+// its flags: an operation with a header or cookie parameter would need a flag call
+// does not have.
+func TestEveryOperationIsCallable(t *testing.T) {
 	cat, err := loadCatalog()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(cat.ops) == 0 {
-		t.Fatal("the embedded document has no operations")
+		t.Fatal("the embedded documents have no operations")
 	}
+	withPath := 0
 	for _, o := range cat.ops {
 		op, err := cat.resolve(t.Context(), o)
 		if err != nil {
 			t.Errorf("%s: %v", o.ID, err)
 			continue
 		}
-		var body []byte
-		if op.hasBody() {
-			body = []byte("{}")
-		}
-		req, err := buildRequest(t.Context(), cat.authServer, op, body, nil)
-		if err != nil {
-			var ce *cliError
-			if !errors.As(err, &ce) || ce.code != exitUsage {
-				t.Errorf("%s: building: %v", o.ID, err)
+		var pathFlags, queryFlags []string
+		for _, p := range op.parameters() {
+			switch p.In {
+			case openapi3.ParameterInPath:
+				pathFlags = append(pathFlags, p.Name+"="+minimalParam(p)[0])
+			case openapi3.ParameterInQuery:
+				if p.Required {
+					for _, v := range minimalParam(p) {
+						queryFlags = append(queryFlags, p.Name+"="+v)
+					}
+				}
+			default:
+				t.Errorf("%s has %s parameter %q: call has no flag for it", o.ID, p.In, p.Name)
 			}
+		}
+		if len(pathFlags) > 0 {
+			withPath++
+		}
+		q, err := queryValues(op, queryFlags)
+		if err != nil {
+			t.Errorf("%s: query %q: %v", o.ID, queryFlags, err)
 			continue
 		}
-		if err := validateRequest(t.Context(), op, req); err != nil {
-			var ce *cliError
-			if !errors.As(err, &ce) || ce.code != exitUsage || !strings.Contains(err.Error(), o.ID) {
-				t.Errorf("%s: validating: %v", o.ID, err)
+		path, err := pathValues(op, pathFlags)
+		if err != nil {
+			t.Errorf("%s: path %q: %v", o.ID, pathFlags, err)
+			continue
+		}
+		var body []byte
+		if op.hasBody() {
+			if body, err = json.Marshal(minimalValue(op.Op.RequestBody.Value.Content.Get("application/json").Schema, 0)); err != nil {
+				t.Errorf("%s: %v", o.ID, err)
+				continue
 			}
 		}
+		base := cat.authServer
+		if o.Server != "" {
+			base = o.Server
+		}
+		req, err := buildRequest(t.Context(), base, op, body, q, path)
+		if err != nil {
+			t.Errorf("%s: building: %v", o.ID, err)
+			continue
+		}
+		if strings.ContainsAny(req.URL.Path, "{}") {
+			t.Errorf("%s: URL %s still has a placeholder", o.ID, req.URL)
+		}
+		if err := validateRequest(t.Context(), op, req, path); err != nil {
+			t.Errorf("%s: validating (path %q, query %q, body %s): %v", o.ID, pathFlags, queryFlags, body, err)
+		}
+	}
+	if withPath == 0 {
+		t.Error("no operation has a path parameter; the REST services do")
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"os"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -82,6 +83,10 @@ func queryValues(op *resolvedOp, pairs []string) (url.Values, error) {
 		}
 		name, ok := byFold[strings.ToLower(k)]
 		if !ok {
+			if i := slices.IndexFunc(op.pathParameters(), func(n string) bool { return strings.EqualFold(n, k) }); i >= 0 {
+				p := op.pathParameters()[i]
+				return nil, usageErr("%q is a path parameter of %s, not a query parameter: --path %s=VALUE", k, op.ID, p)
+			}
 			takes := "none"
 			if len(known) > 0 {
 				takes = strings.Join(known, ", ")
@@ -93,19 +98,113 @@ func queryValues(op *resolvedOp, pairs []string) (url.Values, error) {
 	return q, nil
 }
 
-// buildRequest makes the HTTP request of op against base (scheme and host; the path comes
-// from the document). body is nil when --data was not given.
-func buildRequest(ctx context.Context, base string, op *resolvedOp, body []byte, q url.Values) (*http.Request, error) {
-	if strings.Contains(op.Path, "{") {
-		return nil, usageErr("%s has path parameters (%s), which this command does not fill in", op.ID, op.Path)
+// pathParamPattern finds the {name} placeholders of a path template.
+var pathParamPattern = regexp.MustCompile(`\{([^{}/]+)\}`)
+
+// pathParameters returns the names of op's path parameters in the order the path
+// template places them.
+func (o *resolvedOp) pathParameters() []string {
+	var names []string
+	for _, m := range pathParamPattern.FindAllStringSubmatch(o.Path, -1) {
+		names = append(names, m[1])
 	}
+	for _, p := range o.parameters() { // declared but not in the template: still accepted
+		if p.In == openapi3.ParameterInPath && !slices.Contains(names, p.Name) {
+			names = append(names, p.Name)
+		}
+	}
+	return names
+}
+
+// pathValues parses repeated --path NAME=VALUE flags against the operation's path
+// parameters: names match ignoring case, each at most once, and every parameter of
+// the path template needs a value. The values are returned unescaped, keyed by the
+// document's spelling; buildRequest escapes them and validateRequest checks them
+// against their schemas.
+func pathValues(op *resolvedOp, pairs []string) (map[string]string, error) {
+	names := op.pathParameters()
+	takes := "none"
+	if len(names) > 0 {
+		takes = strings.Join(names, ", ")
+	}
+	vals := map[string]string{}
+	for _, kv := range pairs {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return nil, usageErr("--path %q: want NAME=VALUE", kv)
+		}
+		i := slices.IndexFunc(names, func(n string) bool { return strings.EqualFold(n, k) })
+		if i < 0 {
+			return nil, usageErr("unknown path parameter %q for %s (it takes: %s)", k, op.ID, takes)
+		}
+		name := names[i]
+		if _, dup := vals[name]; dup {
+			return nil, usageErr("path parameter %q is given twice", name)
+		}
+		switch v {
+		case "":
+			return nil, usageErr("path parameter %q is empty", name)
+		case ".", "..":
+			return nil, usageErr("path parameter %q: %q is not a value (it would change the path)", name, v)
+		}
+		vals[name] = v
+	}
+	var missing []string
+	for _, n := range names {
+		if _, ok := vals[n]; !ok && strings.Contains(op.Path, "{"+n+"}") {
+			missing = append(missing, n)
+		}
+	}
+	switch len(missing) {
+	case 0:
+		return vals, nil
+	case 1:
+		return nil, usageErr("%s needs path parameter %q: --path %s=VALUE", op.ID, missing[0], missing[0])
+	}
+	return nil, usageErr("%s needs path parameters %s: --path NAME=VALUE for each", op.ID, quoteAll(missing))
+}
+
+// quoteAll quotes each name and joins them with commas.
+func quoteAll(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	return strings.Join(q, ", ")
+}
+
+// expandPath fills the {name} placeholders of op's path with the escaped values.
+func expandPath(op *resolvedOp, vals map[string]string) (string, error) {
+	var missing string
+	out := pathParamPattern.ReplaceAllStringFunc(op.Path, func(m string) string {
+		name := m[1 : len(m)-1]
+		v, ok := vals[name]
+		if !ok {
+			missing = name
+			return m
+		}
+		return url.PathEscape(v)
+	})
+	if missing != "" {
+		return "", usageErr("%s needs path parameter %q: --path %s=VALUE", op.ID, missing, missing)
+	}
+	return out, nil
+}
+
+// buildRequest makes the HTTP request of op against base (scheme and host; the path comes
+// from the document, its parameters filled from path). body is nil when --data was not given.
+func buildRequest(ctx context.Context, base string, op *resolvedOp, body []byte, q url.Values, path map[string]string) (*http.Request, error) {
 	switch {
 	case body != nil && !op.hasBody():
 		return nil, usageErr("%s takes no request body; drop --data", op.ID)
 	case body == nil && op.hasBody() && op.Op.RequestBody.Value.Required:
 		return nil, usageErr("%s needs a request body: --data JSON, --data @file or --data - (stdin)", op.ID)
 	}
-	u, err := url.Parse(strings.TrimRight(base, "/") + op.Path)
+	p, err := expandPath(op, path)
+	if err != nil {
+		return nil, err
+	}
+	u, err := url.Parse(strings.TrimRight(base, "/") + p)
 	if err != nil {
 		return nil, fmt.Errorf("building the URL of %s: %w", op.ID, err)
 	}
@@ -137,12 +236,15 @@ var uuidFormat = openapi3.NewCallbackValidator(func(s string) error {
 	return nil
 })
 
-// validateRequest checks req (query and body, not its credentials) against the operation's
-// parameters and request body schema. The body stays readable afterwards.
-func validateRequest(ctx context.Context, op *resolvedOp, req *http.Request) error {
+// validateRequest checks req (path parameters, given unescaped in path, query and body;
+// not its credentials) against the operation's parameters and request body schema. The body stays readable afterwards.
+func validateRequest(ctx context.Context, op *resolvedOp, req *http.Request, path map[string]string) error {
+	if path == nil {
+		path = map[string]string{}
+	}
 	input := &openapi3filter.RequestValidationInput{
 		Request:    req,
-		PathParams: map[string]string{},
+		PathParams: path,
 		Route: &routers.Route{
 			Spec:      op.Doc,
 			Path:      op.Path,
