@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"os"
 	"os/exec"
@@ -341,6 +342,101 @@ func TestAPIError(t *testing.T) {
 	} {
 		if got := apiError("Op_X", tc.status, []byte(tc.body)).Error(); got != tc.want {
 			t.Errorf("apiError(%d, %q) = %q, want %q", tc.status, tc.body, got, tc.want)
+		}
+	}
+}
+
+// TestPathParameterEscaping fills a plain string path parameter with characters that
+// mean something in a URL: the request must carry them escaped inside their one path
+// segment (nothing leaks into the query or fragment, no extra segment), and the
+// validator must see the value as the user typed it.
+func TestPathParameterEscaping(t *testing.T) {
+	cat, err := loadCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var op *resolvedOp
+	var name string
+	for _, o := range cat.ops {
+		if !strings.Contains(o.Path, "{") {
+			continue
+		}
+		r, err := cat.resolve(t.Context(), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		names := r.pathParameters()
+		p := r.Op.Parameters.GetByInAndName(openapi3.ParameterInPath, names[0])
+		if len(names) == 1 && p != nil && p.Schema.Value.Type.Is(openapi3.TypeString) && p.Schema.Value.Format == "" {
+			op, name = r, names[0]
+			break
+		}
+	}
+	if op == nil {
+		t.Fatal("no operation has a single plain string path parameter to test escaping with")
+	}
+	const value = "a/b c?d#e%f&g=h;é"
+	path, err := pathValues(op, []string{strings.ToUpper(name) + "=" + value})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body []byte
+	if op.hasBody() {
+		body, _ = json.Marshal(minimalValue(op.Op.RequestBody.Value.Content.Get("application/json").Schema, 0))
+	}
+	req, err := buildRequest(t.Context(), "https://eu-api.linnworks.net/v1", op, body, nil, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantPath := strings.Replace(op.Path, "{"+name+"}", "a%2Fb%20c%3Fd%23e%25f&g=h%3B%C3%A9", 1)
+	if got := req.URL.EscapedPath(); got != "/v1"+wantPath {
+		t.Errorf("escaped path = %s, want /v1%s", got, wantPath)
+	}
+	if req.URL.RawQuery != "" || req.URL.Fragment != "" {
+		t.Errorf("the value leaked out of the path: query %q, fragment %q", req.URL.RawQuery, req.URL.Fragment)
+	}
+	if err := validateRequest(t.Context(), op, req, path); err != nil {
+		t.Errorf("validating: %v", err)
+	}
+}
+
+// TestPathValues covers the checks on --path pairs, with the messages a user sees.
+func TestPathValues(t *testing.T) {
+	// A fake operation with two path parameters, so the test does not depend on the documents.
+	op := &resolvedOp{
+		operation: &operation{ID: "svc.Things_GetPart", Method: "GET", Path: "/things/{thingId}/parts/{partId}"},
+		Item:      &openapi3.PathItem{},
+		Op: &openapi3.Operation{Parameters: openapi3.Parameters{
+			{Value: openapi3.NewPathParameter("thingId").WithSchema(openapi3.NewStringSchema())},
+			{Value: openapi3.NewPathParameter("partId").WithSchema(openapi3.NewInt32Schema())},
+		}},
+	}
+	for _, tc := range []struct {
+		pairs []string
+		want  string // error text; "" for success
+	}{
+		{[]string{"thingId=t1", "partId=2"}, ""},
+		{[]string{"THINGID=t1", "partid=2"}, ""},
+		{[]string{"thingId=t1"}, `svc.Things_GetPart needs path parameter "partId": --path partId=VALUE`},
+		{nil, `svc.Things_GetPart needs path parameters "thingId", "partId": --path NAME=VALUE for each`},
+		{[]string{"thingId=t1", "partId=2", "x=1"}, `unknown path parameter "x" for svc.Things_GetPart (it takes: thingId, partId)`},
+		{[]string{"thingId=t1", "thingid=t2"}, `path parameter "thingId" is given twice`},
+		{[]string{"thingId"}, `--path "thingId": want NAME=VALUE`},
+		{[]string{"=1"}, `--path "=1": want NAME=VALUE`},
+		{[]string{"thingId="}, `path parameter "thingId" is empty`},
+		{[]string{"thingId=.", "partId=2"}, `path parameter "thingId": "." is not a value (it would change the path)`},
+	} {
+		got, err := pathValues(op, tc.pairs)
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("pathValues(%q): %v", tc.pairs, err)
+		case tc.want == "" && (got["thingId"] != "t1" || got["partId"] != "2"):
+			t.Errorf("pathValues(%q) = %v, want thingId t1, partId 2 (the document's spelling)", tc.pairs, got)
+		case tc.want != "":
+			var ce *cliError
+			if !errors.As(err, &ce) || ce.code != exitUsage || err.Error() != tc.want {
+				t.Errorf("pathValues(%q) = %v, want usage error %q", tc.pairs, err, tc.want)
+			}
 		}
 	}
 }
