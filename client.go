@@ -154,59 +154,115 @@ func NewClient(c authn.Credentials, opts ...Option) (*gen.ClientWithResponses, e
 // or its token for a request made outside the client) or want to drop it
 // (Source.Invalidate).
 func NewClientWithSource(c authn.Credentials, opts ...Option) (*gen.ClientWithResponses, *authn.Source, error) {
+	o, err := parseOptions(opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := newStack(o)
+	if err != nil {
+		return nil, nil, err
+	}
+	src, err := st.source(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	doer, err := st.chain(src)
+	if err != nil {
+		return nil, nil, err
+	}
+	client, err := st.classic(doer, src)
+	if err != nil {
+		return nil, nil, err
+	}
+	return client, src, nil
+}
+
+// parseOptions applies opts and returns the errors they collected.
+func parseOptions(opts []Option) (options, error) {
 	o := options{authServer: authn.DefaultAuthServer}
 	for _, opt := range opts {
 		if opt != nil {
 			opt(&o)
 		}
 	}
-	if err := errors.Join(o.errs...); err != nil {
-		return nil, nil, err
-	}
-	idx, err := opindex.Embedded()
+	return o, errors.Join(o.errs...)
+}
+
+// stack is what the clients of one NewClient, NewServices or New share: the
+// operation index (classic API and REST services), the logger, and the bottom
+// of the Doer chain (rate limiter → headers → HTTP client), whose limiters are
+// thereby shared by every caller.
+type stack struct {
+	o    options
+	idx  *opindex.Index
+	log  *slog.Logger
+	base gen.HttpRequestDoer
+}
+
+func newStack(o options) (*stack, error) {
+	idx, err := opindex.All()
 	if err != nil {
-		return nil, nil, fmt.Errorf("linnworks: %w", err)
+		return nil, fmt.Errorf("linnworks: %w", err)
 	}
-	log := o.logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
+	st := &stack{o: o, idx: idx, log: o.logger}
+	if st.log == nil {
+		st.log = slog.New(slog.DiscardHandler)
 	}
-	base := o.baseDoer()
 	ua := DefaultUserAgent()
 	if o.userAgent != nil {
 		ua = *o.userAgent
 	}
-	base = &headerDoer{next: base, ua: []string{ua}}
+	st.base = &headerDoer{next: o.baseDoer(), ua: []string{ua}}
 	if !o.noRateLimit {
-		limited, err := newRateLimiter(base, idx, o.rateLimits, log)
+		limited, err := newRateLimiter(st.base, idx, o.rateLimits, st.log)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		base = limited
+		st.base = limited
 	} else if err := checkOps("WithRateLimit", idx, mapKeys(o.rateLimits)); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	sourceOpts := []authn.Option{authn.WithHTTPClient(base), authn.WithAuthServer(o.authServer)}
-	if o.logger != nil {
-		sourceOpts = append(sourceOpts, authn.WithLogger(o.logger))
+	// Checked here, so that a bad name fails before a source is built.
+	if err := checkOps("WithIdempotent", idx, o.idempotent); err != nil {
+		return nil, err
 	}
-	src, err := authn.NewSource(c, append(sourceOpts, o.sourceOpts...)...)
+	if _, err := o.retry.withDefaults(); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// source is the session source over the stack's base doer, so that
+// authorizations are rate limited and carry the User-Agent too.
+func (st *stack) source(c authn.Credentials) (*authn.Source, error) {
+	sourceOpts := []authn.Option{authn.WithHTTPClient(st.base), authn.WithAuthServer(st.o.authServer)}
+	if st.o.logger != nil {
+		sourceOpts = append(sourceOpts, authn.WithLogger(st.o.logger))
+	}
+	return authn.NewSource(c, append(sourceOpts, st.o.sourceOpts...)...)
+}
+
+// chain is the Doer of the clients sending with src: answer guard → retry
+// policy → src's 401 replay → the stack's base.
+func (st *stack) chain(src *authn.Source) (gen.HttpRequestDoer, error) {
+	retry, err := newRetrier(src.Doer(st.base), src.EditRequest, st.idx, st.o.retry, st.o.idempotent, st.log)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	retry, err := newRetrier(src.Doer(base), src.EditRequest, idx, o.retry, o.idempotent, log)
-	if err != nil {
-		return nil, nil, err
-	}
+	return &guardDoer{next: retry}, nil
+}
+
+// classic is the typed client of the classic API over doer.
+func (st *stack) classic(doer gen.HttpRequestDoer, src *authn.Source) (*gen.ClientWithResponses, error) {
 	genOpts := append([]gen.ClientOption{
-		gen.WithHTTPClient(&guardDoer{next: retry}),
+		gen.WithHTTPClient(doer),
 		gen.WithRequestEditorFn(src.EditRequest),
-	}, o.genOpts...)
-	client, err := gen.NewClientWithResponses(o.authServer, genOpts...)
+	}, st.o.genOpts...)
+	client, err := gen.NewClientWithResponses(st.o.authServer, genOpts...)
 	if err != nil {
-		return nil, nil, fmt.Errorf("linnworks: building the client: %w", err)
+		return nil, fmt.Errorf("linnworks: building the client: %w", err)
 	}
-	return client, src, nil
+	return client, nil
 }
 
 // checkOps returns an error naming the first id the API does not have.

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -37,17 +38,20 @@ const maxMessage = 300
 
 // APIError is an answer of Linnworks that is not a success: a status outside
 // 2xx, or a body that claims to be JSON and is not. Code and Message come from
-// Linnworks' {"Code","Message"} body when there is one; otherwise Message is
-// the text of the body (the title of an HTML page, the Message element or the
-// text of an XML one, the start of a plain-text one), or empty.
+// Linnworks' {"Code","Message"} body when there is one; for the problem
+// documents of the REST services (RFC 9457, application/problem+json) Message
+// is the detail, else the title, followed by the field errors of a validation
+// problem; otherwise Message is the text of the body (the title of an HTML
+// page, the Message element or the text of an XML one, the start of a
+// plain-text one), or empty.
 //
 // Nothing of the request is copied into an APIError: the session token cannot
 // appear in it (and would be redacted from Message and Body if Linnworks
 // echoed it back).
 type APIError struct {
-	// Operation is the operationId of the call (e.g. Orders_GetOpenOrders), or
-	// "METHOD /path" for a request outside the document, or "" when the
-	// response carries no request.
+	// Operation is the operationId of the call (e.g. Orders_GetOpenOrders, or
+	// ordersv2.Orders_GetOrders for a REST service), or "METHOD /path" for a
+	// request outside the documents, or "" when the response carries no request.
 	Operation string
 	// StatusCode is the HTTP status of the answer.
 	StatusCode int
@@ -210,7 +214,7 @@ func newAPIError(hr *http.Response, status int, body []byte, cause error) *APIEr
 
 // operationName is the operationId of a request, or "METHOD path".
 func operationName(method, path string) string {
-	if idx, err := opindex.Embedded(); err == nil {
+	if idx, err := opindex.All(); err == nil {
 		if op := idx.Lookup(method, path); op != nil {
 			return op.ID
 		}
@@ -240,6 +244,10 @@ func describeBody(contentType string, body []byte) (code, msg string) {
 		var lw struct {
 			Code    *string
 			Message *string
+			// RFC 9457 problem document (application/problem+json), the errors of the REST services.
+			Title  *string          `json:"title"`
+			Detail *string          `json:"detail"`
+			Errors *json.RawMessage `json:"errors"`
 		}
 		if err := json.Unmarshal(b, &lw); err == nil {
 			if lw.Code != nil {
@@ -247,6 +255,9 @@ func describeBody(contentType string, body []byte) (code, msg string) {
 			}
 			if lw.Message != nil {
 				return code, clip(*lw.Message)
+			}
+			if m := problemMessage(deref(lw.Title), deref(lw.Detail), lw.Errors); m != "" {
+				return code, clip(m)
 			}
 		}
 	case '"':
@@ -261,6 +272,43 @@ func describeBody(contentType string, body []byte) (code, msg string) {
 		return "", xmlText(b)
 	}
 	return code, clip(string(b))
+}
+
+// problemMessage is the message of a problem document: its detail, else its
+// title, followed by the validation errors of an ASP.NET validation problem
+// ("errors": {"field": ["message", ...]}) sorted by field.
+func problemMessage(title, detail string, errs *json.RawMessage) string {
+	msg := strings.TrimSpace(detail)
+	if msg == "" {
+		msg = strings.TrimSpace(title)
+	}
+	var fields map[string][]string
+	if errs == nil || json.Unmarshal(*errs, &fields) != nil || len(fields) == 0 {
+		return msg
+	}
+	names := make([]string, 0, len(fields))
+	for name := range fields {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	b.WriteString(msg)
+	for i, name := range names {
+		switch {
+		case i > 0:
+			b.WriteString("; ")
+		case strings.HasSuffix(msg, ".") || strings.HasSuffix(msg, ":"):
+			b.WriteString(" ")
+		case msg != "":
+			b.WriteString(": ")
+		}
+		if name != "" {
+			b.WriteString(name)
+			b.WriteString(": ")
+		}
+		b.WriteString(strings.Join(fields[name], " "))
+	}
+	return b.String()
 }
 
 func looksLikeHTML(b []byte) bool {

@@ -49,6 +49,12 @@ func TestCheckHTTPResponse(t *testing.T) {
 		{"XML", 400, "application/xml", `<?xml version="1.0"?><Error xmlns="urn:x"><Code>1</Code><Message>Bad XML thing</Message></Error>`, "", "Bad XML thing", nil},
 		{"XML without Message", 400, "text/xml", `<Error><Reason>nope</Reason></Error>`, "", "nope", nil},
 		{"long text is clipped", 500, "text/plain", long, "", strings.Repeat("é", maxMessage/2) + "…", nil},
+		{"problem with detail", 404, "application/problem+json", `{"type":"https://tools.ietf.org/html/rfc9110#section-15.5.5","title":"Not Found","status":404,"detail":"Transfer 42 does not exist","traceId":"00-ab"}`, "", "Transfer 42 does not exist", []error{ErrNotFound}},
+		{"problem with title only", 500, "application/problem+json; charset=utf-8", `{"title":"An error occurred while processing your request.","status":500}`, "", "An error occurred while processing your request.", nil},
+		{"validation problem", 400, "application/problem+json", `{"title":"One or more validation errors occurred.","status":400,"errors":{"locationId":["The value 'x' is not valid."],"fromDate":["Required.","Too old."]}}`, "", "One or more validation errors occurred. fromDate: Required. Too old.; locationId: The value 'x' is not valid.", nil},
+		{"validation problem without title", 400, "application/problem+json", `{"errors":{"":["Body is empty"]}}`, "", "Body is empty", nil},
+		{"problem of a 429 quota", 429, "application/problem+json", `{"title":"Too Many Requests","detail":"API calls quota exceeded"}`, "", "API calls quota exceeded", []error{ErrRateLimited}},
+		{"problem with an odd errors member", 400, "application/problem+json", `{"title":"Bad","errors":[1,2]}`, "", "Bad", nil},
 		{"echoed token is redacted", 400, "application/json", `{"Message":"token 5e550001-0000-4000-8000-00000000abcd is odd"}`, "", "token [redacted] is odd", nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
