@@ -7,6 +7,21 @@
 //	client, err := linnworks.NewClient(authn.Credentials{ApplicationID: id, ApplicationSecret: secret, Token: token})
 //	resp, err := linnworks.Result(client.InventoryGetCategoriesWithResponse(ctx))
 //
+// New returns the classic client together with the typed clients of the REST
+// services (orders v2, picking v2, warehouse transfer v1 and v2: packages
+// gen/ordersv2, ...), all on one session and one chain of the layers below:
+//
+//	lw, err := linnworks.New(creds)
+//	cats, err := linnworks.Result(lw.Classic.InventoryGetCategoriesWithResponse(ctx))
+//	orders, err := linnworks.Result(lw.OrdersV2.OrdersGetOrdersWithResponse(ctx, &ordersv2.OrdersGetOrdersParams{}))
+//
+// Service calls go to the regional host of the session's Locality
+// (https://eu-api.linnworks.net/v2/..., us-api, as-api). Wherever this package
+// names an operation of a service (WithRateLimit, WithIdempotent,
+// APIError.Operation, the attempt log), it qualifies it with the service's
+// package: "ordersv2.Orders_GetOrders"; the classic operations keep their bare
+// operationIds ("Orders_GetOpenOrders").
+//
 // # What happens to a call
 //
 // A typed call goes through these layers, outermost first:
@@ -23,9 +38,12 @@
 //  4. the session's 401 handling (authn.Source.Doer): re-authorize and replay once;
 //  5. the rate limiter: one token bucket per operation from its
 //     x-linnworks-rate-limit, shared by every caller of the client (a request
-//     for a path the API description does not have is not limited);
-//  6. the headers: Accept: application/json (Linnworks can answer XML) and the
-//     User-Agent, then the HTTP client (WithHTTPClient).
+//     for a path the API description does not have is not limited; Linnworks
+//     states no limit for the REST services, so their calls are not limited
+//     unless WithRateLimit sets one);
+//  6. the headers: Accept: application/json (Linnworks can answer XML; the
+//     REST service calls ask for application/json, application/problem+json)
+//     and the User-Agent, then the HTTP client (WithHTTPClient).
 //
 // The retry policy is outside the 401 handling, so a retried 429 gets a valid
 // session, and never retries a 401 itself, so the two never multiply. The rate
@@ -36,6 +54,8 @@
 //
 // Result (or CheckResponse) turns any answer other than 2xx into an *APIError,
 // which errors.Is matches against ErrRateLimited, ErrUnauthorized and ErrNotFound.
+// It works for the responses of the REST services too, whose problem documents
+// (RFC 9457) give the APIError its Message.
 //
 // # Pages
 //
@@ -63,7 +83,7 @@ const modulePath = "github.com/linnworks-go/linnworks"
 // (connection, request, and reading the whole response).
 const DefaultTimeout = 60 * time.Second
 
-// An Option configures NewClient.
+// An Option configures NewClient, NewServices or New.
 type Option func(*options)
 
 type options struct {

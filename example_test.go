@@ -15,6 +15,7 @@ import (
 	"github.com/linnworks-go/linnworks"
 	"github.com/linnworks-go/linnworks/authn"
 	"github.com/linnworks-go/linnworks/gen"
+	"github.com/linnworks-go/linnworks/gen/ordersv2"
 	"github.com/linnworks-go/linnworks/mock"
 )
 
@@ -237,4 +238,58 @@ func ExampleWithLogger() {
 	// Output:
 	// level=INFO msg="linnworks: call failed, retrying" operation=Inventory_GetCategories attempt=1 status=503 retry_reason="server error (503)"
 	// level=DEBUG msg="linnworks: call" operation=Inventory_GetCategories attempt=2 status=200
+}
+
+// New gives the classic API and the REST services one session and one chain of
+// layers (rate limiter, retry policy, 401 replay). Service calls go to the
+// regional host of the session's Locality; their operations are named with their
+// package. Here the mock stands in for Linnworks.
+func ExampleNew() {
+	m := mock.New()
+	lw, err := linnworks.New(m.Credentials(), linnworks.WithHTTPClient(m.Client()),
+		linnworks.WithRateLimit("ordersv2.Orders_GetFulfillmentStatuses", 60)) // the services state no limit: set one if you want one
+	if err != nil {
+		panic(err)
+	}
+	ctx := context.Background()
+
+	cats, err := linnworks.Result(lw.Classic.InventoryGetCategoriesWithResponse(ctx))
+	fmt.Println("classic:", cats.StatusCode(), err)
+	statuses, err := linnworks.Result(lw.OrdersV2.OrdersGetFulfillmentStatusesWithResponse(ctx, &ordersv2.OrdersGetFulfillmentStatusesParams{}))
+	fmt.Println("orders v2:", statuses.StatusCode(), statuses.HTTPResponse.Request.URL.Host, err)
+	fmt.Println("authorizations:", m.Calls("Auth_AuthorizeByApplication"))
+
+	m.FailNext(mock.ServiceOperation("ordersv2", "Orders_GetFulfillmentStatuses"), 1, http.StatusNotFound)
+	_, err = linnworks.Result(lw.OrdersV2.OrdersGetFulfillmentStatusesWithResponse(ctx, &ordersv2.OrdersGetFulfillmentStatusesParams{}))
+	fmt.Println(errors.Is(err, linnworks.ErrNotFound), err)
+	// Output:
+	// classic: 200 <nil>
+	// orders v2: 200 eu-api.linnworks.net <nil>
+	// authorizations: 1
+	// true linnworks: ordersv2.Orders_GetFulfillmentStatuses: HTTP 404 Not Found: ordersv2.Orders_GetFulfillmentStatuses: injected failure (404 Not Found)
+}
+
+// NewServices adds the REST services to a classic client built earlier: give it
+// the client's session source and the same options.
+func ExampleNewServices() {
+	m := mock.New()
+	opts := []linnworks.Option{linnworks.WithHTTPClient(m.Client()), linnworks.WithoutRetry()}
+	classic, src, err := linnworks.NewClientWithSource(m.Credentials(), opts...)
+	if err != nil {
+		panic(err)
+	}
+	svc, err := linnworks.NewServices(src, nil, opts...)
+	if err != nil {
+		panic(err)
+	}
+	ctx := context.Background()
+	_, err = linnworks.Result(classic.InventoryGetCategoriesWithResponse(ctx))
+	fmt.Println("classic:", err)
+	_, err = linnworks.Result(svc.PickingV2.PickwaveIdentifierGetPickwaveidentifierWithResponse(ctx))
+	fmt.Println("picking v2:", err)
+	fmt.Println("authorizations:", m.Calls("Auth_AuthorizeByApplication"))
+	// Output:
+	// classic: <nil>
+	// picking v2: <nil>
+	// authorizations: 1
 }

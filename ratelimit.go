@@ -25,9 +25,11 @@ func WithoutRateLimit() Option {
 }
 
 // WithRateLimit overrides the calls per minute the client allows itself for
-// operation opID (an operationId such as "Orders_GetOpenOrders"), instead of
-// its x-linnworks-rate-limit. 0 removes the limit of that operation. An unknown
-// operation or a negative limit is an error of NewClient.
+// operation opID (an operationId such as "Orders_GetOpenOrders", or a REST
+// service's qualified with its package, "ordersv2.Orders_GetOrders"), instead
+// of its x-linnworks-rate-limit. 0 removes the limit of that operation. An
+// unknown operation or a negative limit is an error of NewClient (NewServices,
+// New).
 //
 // Every limit works the same way: up to 10 calls (perMinute/15, at least 1) may
 // go out at once, then the calls are spaced so that no sliding minute holds more

@@ -111,9 +111,11 @@ func WithoutRetry() Option {
 }
 
 // WithIdempotent declares operations (operationIds such as
-// "Inventory_UpdateInventoryItemField") safe to send again after a 5xx or a
-// connection failure although they are POSTs. GET operations always are. An
-// unknown operation is an error of NewClient.
+// "Inventory_UpdateInventoryItemField", or a REST service's qualified with its
+// package, "pickingv2.PickwaveIdentifier_PostPickwaveidentifier") safe to send
+// again after a 5xx or a connection failure although they are not GETs. GET
+// operations always are. An unknown operation is an error of NewClient
+// (NewServices, New).
 func WithIdempotent(opIDs ...string) Option {
 	return func(o *options) { o.idempotent = append(o.idempotent, opIDs...) }
 }
