@@ -15,6 +15,8 @@ import (
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/linnworks-go/linnworks/internal/opindex"
 )
 
 // lockedBuffer is a bytes.Buffer safe for the server's goroutines and the test.
@@ -437,6 +439,35 @@ func TestPathValues(t *testing.T) {
 			if !errors.As(err, &ce) || ce.code != exitUsage || err.Error() != tc.want {
 				t.Errorf("pathValues(%q) = %v, want usage error %q", tc.pairs, err, tc.want)
 			}
+		}
+	}
+}
+
+// TestCatalogAgreesWithOpindex holds the CLI's catalog (which decodes the documents
+// itself, with the summaries, tags and security it lists) to internal/opindex, the
+// index the client's rate limiter and retrier use: the same operations under the same
+// ids, methods, wire paths and rate limits, so a service added to one and not the
+// other fails here.
+func TestCatalogAgreesWithOpindex(t *testing.T) {
+	cat, err := loadCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx, err := opindex.All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cat.ops) != len(idx.Ops) {
+		t.Errorf("the catalog has %d operations, opindex.All %d", len(cat.ops), len(idx.Ops))
+	}
+	for _, o := range cat.ops {
+		x := idx.ByID(o.ID)
+		if x == nil {
+			t.Errorf("%s is not in opindex.All", o.ID)
+			continue
+		}
+		if x.Method != o.Method || x.Path != o.fullPath() || x.RateLimit != o.RateLimit {
+			t.Errorf("%s: catalog %s %s %d/min, opindex %s %s %d/min", o.ID, o.Method, o.fullPath(), o.RateLimit, x.Method, x.Path, x.RateLimit)
 		}
 	}
 }
