@@ -20,6 +20,9 @@ var okDoer = doerFunc(func(r *http.Request) (*http.Response, error) {
 func BenchmarkRateLimiter(b *testing.B) {
 	req, _ := http.NewRequest(http.MethodPost, "https://eu-ext.linnworks.net/api/Orders/GetOpenOrders", nil)
 	unknown, _ := http.NewRequest(http.MethodPost, "https://eu-ext.linnworks.net/api/Orders/NoSuchThing", nil)
+	// A REST service operation with two path parameters, the deepest kind of lookup.
+	service, _ := http.NewRequest(http.MethodPut, "https://eu-api.linnworks.net/v2/warehousetransfer/fba-inbound/shipping-plans/7/shipments/items/8", nil)
+	const serviceOp = "warehousetransferv2.ShipmentItem_PutFbaInboundShippingPlansByShippingPlanIdShipmentsItemsByShipmentItemId"
 	for _, bc := range []struct {
 		name string
 		doer func() gen.HttpRequestDoer
@@ -29,6 +32,8 @@ func BenchmarkRateLimiter(b *testing.B) {
 		{"unlimited", func() gen.HttpRequestDoer { return mustLimiter(b, map[string]int{"Orders_GetOpenOrders": 0}) }, req},
 		{"limited", func() gen.HttpRequestDoer { return mustLimiter(b, map[string]int{"Orders_GetOpenOrders": 1 << 40}) }, req},
 		{"unknown operation", func() gen.HttpRequestDoer { return mustLimiter(b, nil) }, unknown},
+		{"service unlimited", func() gen.HttpRequestDoer { return mustLimiter(b, nil) }, service},
+		{"service limited", func() gen.HttpRequestDoer { return mustLimiter(b, map[string]int{serviceOp: 1 << 40}) }, service},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			d := bc.doer()

@@ -625,7 +625,7 @@ func TestAttemptLogging(t *testing.T) {
 
 func mustIndex(t testing.TB) *opindex.Index {
 	t.Helper()
-	idx, err := opindex.Embedded()
+	idx, err := opindex.All()
 	if err != nil {
 		t.Fatal(err)
 	}
