@@ -334,3 +334,36 @@ func TestServicesOptionErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A service call refused with 401 is replayed once with a new session, under
+// the retry policy and without multiplying with it; a cancelled context ends a
+// Retry-After wait at once.
+func TestServices401AndCancellation(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		m := mock.New()
+		lw := newMockLinnworks(t, m)
+		ctx := t.Context()
+		if err := getFulfillmentStatuses(ctx, lw); err != nil {
+			t.Fatal(err)
+		}
+		m.FailNext(fulfillmentStatuses, 2, http.StatusUnauthorized)
+		err := getFulfillmentStatuses(ctx, lw)
+		if !errors.Is(err, linnworks.ErrUnauthorized) {
+			t.Fatalf("err = %v; want ErrUnauthorized after one replay", err)
+		}
+		if calls, auths := m.Calls(fulfillmentStatuses), m.Calls("Auth_AuthorizeByApplication"); calls != 3 || auths != 2 {
+			t.Fatalf("%d calls, %d authorizations; want 3 (1 + the refused one + its replay) and 2", calls, auths)
+		}
+
+		m.FailNext(fulfillmentStatuses, 1, http.StatusTooManyRequests) // Retry-After: 1
+		cctx, cancel := context.WithCancel(ctx)
+		done := make(chan error)
+		go func() { done <- getFulfillmentStatuses(cctx, lw) }()
+		synctest.Wait() // the call waits for its retry
+		start := time.Now()
+		cancel()
+		if err := <-done; !errors.Is(err, context.Canceled) || time.Since(start) != 0 {
+			t.Fatalf("err = %v after %v; want context.Canceled at once", err, time.Since(start))
+		}
+	})
+}
