@@ -24,9 +24,10 @@ Calls one operation of the API (see "linnworks ops"), e.g. Orders_GetOpenOrders.
 with {NAME} placeholders (the REST services, e.g. /v2/orders/{orderId}/fulfillment-status)
 needs each filled with --path NAME=VALUE; values are escaped for you. The request is
 checked against the API description before anything is sent: a wrong field, query or
-path parameter is reported by name with exit code 2. It then goes through the same session handling
-as the Go client (authorization, session header and host, one re-authorization on 401)
-and the JSON response is printed: indented on a terminal, compact when piped.
+path parameter is reported by name with exit code 2. It then goes through the same
+session handling as the Go client (authorization, session header and host, one
+re-authorization on 401) and the JSON response is printed: indented on a terminal,
+compact when piped.
 
 Credentials come from LINNWORKS_APPLICATION_ID, LINNWORKS_APPLICATION_SECRET and
 LINNWORKS_TOKEN; with none of them set the call goes to an in-process mock. Keep

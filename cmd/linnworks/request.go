@@ -83,9 +83,9 @@ func queryValues(op *resolvedOp, pairs []string) (url.Values, error) {
 		}
 		name, ok := byFold[strings.ToLower(k)]
 		if !ok {
-			if i := slices.IndexFunc(op.pathParameters(), func(n string) bool { return strings.EqualFold(n, k) }); i >= 0 {
-				p := op.pathParameters()[i]
-				return nil, usageErr("%q is a path parameter of %s, not a query parameter: --path %s=VALUE", k, op.ID, p)
+			pathNames := op.pathParameters()
+			if i := slices.IndexFunc(pathNames, func(n string) bool { return strings.EqualFold(n, k) }); i >= 0 {
+				return nil, usageErr("%q is a path parameter of %s, not a query parameter: --path %s=VALUE", k, op.ID, pathNames[i])
 			}
 			takes := "none"
 			if len(known) > 0 {
