@@ -24,7 +24,16 @@
 //     Message states the violation. The synthesised answers are constant: each is
 //     built and validated the same way once, on its operation's first call.
 //
-// Errors use Linnworks' body {"Code":null,"Message":"..."}.
+// The mock's own errors use Linnworks' body {"Code":null,"Message":"..."} on the
+// classic API. On the REST services (and on any path under /v1/, /v2/, … or a
+// regional host) they are RFC 9457 problem documents, Content-Type
+// application/problem+json, as ASP.NET Core sends them: type, title, status and
+// detail (the Message the classic API would carry), and for a 400 of request
+// validation errors {"parameter or field": ["rule", ...]} (Problem). Where the
+// operation declares the status, the problem document is validated like every
+// answer; a problem document answering a status declared with application/json
+// only (the warehouse transfer documents' ProblemDetails) is checked against that
+// schema.
 //
 // The REST services (orders v2, picking v2, warehouse transfer v1 and v2, one
 // generated package each under gen/) are served too, from their own embedded

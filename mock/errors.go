@@ -32,11 +32,28 @@ type authError struct{ reason string }
 
 func (e *authError) Error() string { return e.reason }
 
+// violation is one problem a validation error reports.
+type violation struct {
+	field string // the parameter's name, or the body field ("Items[0].Sku"); "" for the request or body as a whole
+	rule  string // the rule broken, without the field
+	text  string // the whole line: where, field and rule
+}
+
 // problems flattens an openapi3filter validation error into one line per problem,
 // each naming the parameter or field and the rule broken. Values are never quoted:
 // they may be secrets.
 func problems(err error) []string {
-	var out []string
+	vs := violations(err)
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = v.text
+	}
+	return out
+}
+
+// violations is problems with each problem's field and rule kept apart too.
+func violations(err error) []violation {
+	var out []violation
 	var walk func(error)
 	walk = func(err error) {
 		var me openapi3.MultiError
@@ -57,10 +74,23 @@ func problems(err error) []string {
 		case errors.As(err, &rse):
 			out = append(out, describeResponseErr(rse)...)
 		default:
-			out = append(out, describeSchemaErr("", err)...)
+			out = append(out, describeSchemaErr("", "", false, err)...)
 		}
 	}
 	walk(err)
+	return out
+}
+
+// byField groups violations by field, as the errors member of a validation
+// problem document: {"field": ["rule", ...]}.
+func byField(vs []violation) map[string][]string {
+	if len(vs) == 0 {
+		return nil
+	}
+	out := make(map[string][]string, len(vs))
+	for _, v := range vs {
+		out[v.field] = append(out[v.field], v.rule)
+	}
 	return out
 }
 
@@ -70,45 +100,52 @@ func isMulti(err error) bool {
 	return ok
 }
 
-func describeRequestErr(re *openapi3filter.RequestError) []string {
-	var where string
+func describeRequestErr(re *openapi3filter.RequestError) []violation {
+	var where, field string
+	inBody := false
 	switch {
 	case re.Parameter != nil:
 		where = fmt.Sprintf("parameter %q in %s", re.Parameter.Name, re.Parameter.In)
+		field = re.Parameter.Name
 	case re.RequestBody != nil:
 		where = "request body"
+		inBody = true
 	default:
 		where = "request"
 	}
+	one := func(rule string) []violation {
+		return []violation{{field: field, rule: rule, text: where + ": " + rule}}
+	}
 	if re.Err == nil {
-		return []string{where + ": " + re.Reason}
+		return one(re.Reason)
 	}
 	if errors.Is(re.Err, openapi3filter.ErrInvalidRequired) {
-		return []string{where + ": is required but missing"}
+		return one("is required but missing")
 	}
 	if errors.Is(re.Err, openapi3filter.ErrInvalidEmptyValue) {
-		return []string{where + ": must not be empty"}
+		return one("must not be empty")
 	}
 	var pe *openapi3filter.ParseError
 	if errors.As(re.Err, &pe) {
-		return []string{where + ": cannot be decoded: " + describeParseErr(pe)}
+		return one("cannot be decoded: " + describeParseErr(pe))
 	}
-	return describeSchemaErr(where, re.Err)
+	return describeSchemaErr(where, field, inBody, re.Err)
 }
 
-func describeResponseErr(rse *openapi3filter.ResponseError) []string {
+func describeResponseErr(rse *openapi3filter.ResponseError) []violation {
 	where := "response"
 	if rse.Input != nil {
 		where = fmt.Sprintf("response %d", rse.Input.Status)
 	}
 	if rse.Err == nil {
-		return []string{where + ": " + rse.Reason}
+		return []violation{{rule: rse.Reason, text: where + ": " + rse.Reason}}
 	}
 	var pe *openapi3filter.ParseError
 	if errors.As(rse.Err, &pe) {
-		return []string{where + ": body cannot be decoded: " + describeParseErr(pe)}
+		rule := "body cannot be decoded: " + describeParseErr(pe)
+		return []violation{{rule: rule, text: where + ": " + rule}}
 	}
-	return describeSchemaErr(where+" body", rse.Err)
+	return describeSchemaErr(where+" body", "", true, rse.Err)
 }
 
 func describeParseErr(pe *openapi3filter.ParseError) string {
@@ -130,25 +167,31 @@ func describeParseErr(pe *openapi3filter.ParseError) string {
 	return strings.Join(parts, ": ")
 }
 
-// describeSchemaErr renders schema errors as `where: field "/a/0/b": reason`.
-func describeSchemaErr(where string, err error) []string {
+// describeSchemaErr renders schema errors as `where: field "/a/0/b": reason`. field
+// is the violations' field (a parameter's name); in a body (inBody) it is the
+// field the error points at instead, "a[0].b".
+func describeSchemaErr(where, field string, inBody bool, err error) []violation {
 	prefix := where
 	if prefix != "" {
 		prefix += ": "
 	}
 	var me openapi3.MultiError
 	if errors.As(err, &me) && isMulti(err) {
-		var out []string
+		var out []violation
 		for _, e := range me {
-			out = append(out, describeSchemaErr(where, e)...)
+			out = append(out, describeSchemaErr(where, field, inBody, e)...)
 		}
 		return out
 	}
 	var se *openapi3.SchemaError
 	if errors.As(err, &se) {
-		field := ""
-		if p := se.JSONPointer(); len(p) > 0 {
-			field = fmt.Sprintf("field %q: ", "/"+strings.Join(p, "/"))
+		pointer := ""
+		p := se.JSONPointer()
+		if len(p) > 0 {
+			pointer = fmt.Sprintf("field %q: ", "/"+strings.Join(p, "/"))
+			if inBody {
+				field = fieldPath(p)
+			}
 		}
 		reason := se.Reason
 		if se.SchemaField == "enum" && len(se.Schema.Enum) > maxListedEnum {
@@ -157,9 +200,26 @@ func describeSchemaErr(where string, err error) []string {
 		if reason == "" {
 			reason = "breaks the " + se.SchemaField + " rule"
 		}
-		return []string{prefix + field + reason}
+		return []violation{{field: field, rule: reason, text: prefix + pointer + reason}}
 	}
-	return []string{prefix + err.Error()}
+	return []violation{{field: field, rule: err.Error(), text: prefix + err.Error()}}
+}
+
+// fieldPath renders a JSON pointer's segments the way ASP.NET names a body field
+// in a validation problem: "Items[0].Sku".
+func fieldPath(segments []string) string {
+	var b strings.Builder
+	for _, s := range segments {
+		if _, err := strconv.Atoi(s); err == nil {
+			b.WriteString("[" + s + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(s)
+	}
+	return b.String()
 }
 
 // maxListedEnum is how many allowed values a message lists before it elides the rest.

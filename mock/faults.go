@@ -6,8 +6,8 @@ import (
 )
 
 // FailNext makes the next n calls of operation id answer status at once (after any
-// delay from DelayNext), with Linnworks' error body and without validating the
-// request; a 429 carries Retry-After: 1. Failures queue up behind those already
+// delay from DelayNext), with Linnworks' error body (a problem document for the
+// REST services) and without validating the request; a 429 carries Retry-After: 1. Failures queue up behind those already
 // pending. It panics if the document has no operation id, n < 1 or status is not
 // an error status (400–599): fault injection is for resilience tests (5xx, 401, 429).
 func (m *Server) FailNext(id string, n, status int) {

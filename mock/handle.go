@@ -46,7 +46,8 @@ func (m *Server) transport() http.RoundTripper {
 		switch {
 		case regional[r.URL.Host] != isRESTPath(r.URL.Path):
 			// The REST services live on the regional hosts only, the classic API nowhere there.
-			writeError(rec, http.StatusNotFound, fmt.Sprintf("No HTTP resource was found that matches the request URI '%s'.", r.URL.Path))
+			m.spec.writeFailure(r.Context(), rec, regional[r.URL.Host], nil, failure{status: http.StatusNotFound,
+				detail: fmt.Sprintf("No HTTP resource was found that matches the request URI '%s'.", r.URL.Path)})
 		case here == SessionRegionalHost:
 			// Client's sessions (Locality EU) are valid on their regional host too.
 			m.serve(rec, r, SessionServer, SessionServer)
@@ -87,9 +88,19 @@ func (m *Server) serve(w http.ResponseWriter, r *http.Request, here, issueAt str
 	s := m.spec
 	route, pathParams, op, status, msg := s.findRoute(r)
 	if status != 0 {
-		writeError(w, status, msg)
+		// No operation: the path says whose error it is.
+		s.writeFailure(r.Context(), w, isRESTPath(r.URL.Path), nil, failure{status: status, detail: msg})
 		return
 	}
+	// in is the request's validation input; its Options gain the
+	// AuthenticationFunc before the request is validated.
+	in := &openapi3filter.RequestValidationInput{
+		Request:    r,
+		PathParams: pathParams,
+		Route:      route,
+		Options:    s.options(nil),
+	}
+	fail := func(f failure) { s.writeFailure(r.Context(), w, op.rest, in, f) }
 
 	// Count, and take this call's injected delay and failure, if any.
 	m.mu.Lock()
@@ -100,9 +111,9 @@ func (m *Server) serve(w http.ResponseWriter, r *http.Request, here, issueAt str
 	if hasDelay {
 		delay, st.delays = st.delays[0], st.delays[1:]
 	}
-	fail := 0
+	injected := 0
 	if len(st.fails) > 0 {
-		fail, st.fails = st.fails[0], st.fails[1:]
+		injected, st.fails = st.fails[0], st.fails[1:]
 	}
 	stub := st.stub
 	m.mu.Unlock()
@@ -113,34 +124,39 @@ func (m *Server) serve(w http.ResponseWriter, r *http.Request, here, issueAt str
 		case <-t.C:
 		case <-r.Context().Done():
 			t.Stop()
-			writeError(w, http.StatusServiceUnavailable, fmt.Sprintf("%s: the request was abandoned during the injected delay", op.id))
+			fail(failure{status: http.StatusServiceUnavailable, detail: fmt.Sprintf("%s: the request was abandoned during the injected delay", op.id)})
 			return
 		}
 	}
-	if fail != 0 {
-		if fail == http.StatusTooManyRequests {
-			w.Header().Set("Retry-After", "1")
+	if injected != 0 {
+		f := failure{status: injected, detail: fmt.Sprintf("%s: injected failure (%d %s)", op.id, injected, http.StatusText(injected))}
+		if injected == http.StatusTooManyRequests {
+			f.retryAfter = 1
 		}
-		writeError(w, fail, fmt.Sprintf("%s: injected failure (%d %s)", op.id, fail, http.StatusText(fail)))
+		fail(f)
 		return
 	}
 
 	// Validate the request; security comes first and decides the session.
 	rs := &requestState{}
 	ctx := context.WithValue(r.Context(), requestStateKey{}, rs)
-	in := &openapi3filter.RequestValidationInput{
-		Request:    r,
-		PathParams: pathParams,
-		Route:      route,
-		Options:    s.options(m.authenticate(here)),
-	}
+	in.Options = s.options(m.authenticate(here))
 	if err := openapi3filter.ValidateRequest(ctx, in); err != nil {
 		if rs.authErr != nil && hasSecurityErr(err) {
-			writeError(w, http.StatusUnauthorized, rs.authErr.Error())
+			fail(failure{status: http.StatusUnauthorized, detail: rs.authErr.Error()})
 			return
 		}
-		writeError(w, http.StatusBadRequest, fmt.Sprintf("%s: the request breaks the API description: %s",
-			op.id, strings.Join(problems(err), "; ")))
+		vs := violations(err)
+		f := failure{status: http.StatusBadRequest}
+		lines := make([]string, len(vs))
+		for i, v := range vs {
+			lines[i] = v.text
+		}
+		f.detail = fmt.Sprintf("%s: the request breaks the API description: %s", op.id, strings.Join(lines, "; "))
+		if op.rest {
+			f.fields = byField(vs)
+		}
+		fail(f)
 		return
 	}
 
@@ -154,9 +170,8 @@ func (m *Server) serve(w http.ResponseWriter, r *http.Request, here, issueAt str
 		ok, wait := m.allow(key, op.rateLimit, time.Now())
 		m.mu.Unlock()
 		if !ok {
-			w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds(wait)))
-			writeError(w, http.StatusTooManyRequests,
-				fmt.Sprintf("API calls quota exceeded! Maximum admitted %d per Minute.", op.rateLimit))
+			fail(failure{status: http.StatusTooManyRequests, retryAfter: retryAfterSeconds(wait),
+				detail: fmt.Sprintf("API calls quota exceeded! Maximum admitted %d per Minute.", op.rateLimit)})
 			return
 		}
 	}
@@ -173,7 +188,7 @@ func (m *Server) serve(w http.ResponseWriter, r *http.Request, here, issueAt str
 		var err error
 		code, body, ct, err = runStub(stub, r)
 		if err != nil {
-			writeError(w, http.StatusInternalServerError, fmt.Sprintf("%s: the stub's answer cannot be encoded: %v", op.id, err))
+			fail(failure{status: http.StatusInternalServerError, detail: fmt.Sprintf("%s: the stub's answer cannot be encoded: %v", op.id, err)})
 			return
 		}
 	case op.id == authorizeOperation:
@@ -181,39 +196,28 @@ func (m *Server) serve(w http.ResponseWriter, r *http.Request, here, issueAt str
 	default:
 		a := op.answer()
 		if a.err != nil {
-			writeError(w, http.StatusInternalServerError, fmt.Sprintf("%s: the mock cannot synthesise an answer: %v", op.id, a.err))
+			fail(failure{status: http.StatusInternalServerError, detail: fmt.Sprintf("%s: the mock cannot synthesise an answer: %v", op.id, a.err)})
 			return
 		}
 		code, body, ct, prevalidated = a.status, a.body, a.contentType, true
 	}
 
 	// Nothing leaves without matching the document.
-	header := http.Header{}
-	if ct != "" {
-		header.Set("Content-Type", ct)
-	}
-	rin := &openapi3filter.ResponseValidationInput{
-		RequestValidationInput: in,
-		Status:                 code,
-		Header:                 header,
-		Options:                in.Options,
-	}
-	rin.SetBodyBytes(body)
 	// The synthesised answer was validated when the document was compiled: same
 	// operation, status, Content-Type and bytes, hence the same verdict.
 	if !prevalidated {
 		if code < 100 || code > 599 {
-			writeError(w, http.StatusInternalServerError, fmt.Sprintf("%s: the stub answered status %d, which is not an HTTP status", op.id, code))
+			fail(failure{status: http.StatusInternalServerError, detail: fmt.Sprintf("%s: the stub answered status %d, which is not an HTTP status", op.id, code)})
 			return
 		}
-		if err := openapi3filter.ValidateResponse(ctx, rin); err != nil {
-			writeError(w, http.StatusInternalServerError, fmt.Sprintf("%s: the mock's answer breaks the API description: %s",
-				op.id, strings.Join(problems(err), "; ")))
+		if err := validateAnswer(ctx, in, code, ct, body); err != nil {
+			fail(failure{status: http.StatusInternalServerError, detail: fmt.Sprintf("%s: the mock's answer breaks the API description: %s",
+				op.id, strings.Join(problems(err), "; "))})
 			return
 		}
 	}
-	for k, v := range header {
-		w.Header()[k] = v
+	if ct != "" {
+		w.Header().Set("Content-Type", ct)
 	}
 	if body != nil {
 		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
@@ -255,19 +259,42 @@ func (m *Server) authenticate(here string) openapi3filter.AuthenticationFunc {
 // runStub calls fn and encodes its answer.
 func runStub(fn StubFunc, r *http.Request) (int, []byte, string, error) {
 	code, v := fn(r)
+	ct := jsonContentType
+	switch b := v.(type) {
+	case typedBody:
+		if b.contentType != "" {
+			ct = b.contentType
+		}
+		v = b.body
+	case Problem:
+		if b.Status == 0 {
+			b.Status = code
+		}
+		ct, v = ProblemContentType, b
+	case *Problem:
+		if b == nil {
+			v = nil
+			break
+		}
+		p := *b
+		if p.Status == 0 {
+			p.Status = code
+		}
+		ct, v = ProblemContentType, p
+	}
 	switch b := v.(type) {
 	case nil:
 		return code, nil, "", nil
 	case []byte:
-		return code, b, jsonContentType, nil
+		return code, b, ct, nil
 	case json.RawMessage:
-		return code, b, jsonContentType, nil
+		return code, b, ct, nil
 	}
 	b, err := json.Marshal(v)
 	if err != nil {
 		return 0, nil, "", err
 	}
-	return code, b, jsonContentType, nil
+	return code, b, ct, nil
 }
 
 // authorize answers Auth_AuthorizeByApplication (already validated): a fresh

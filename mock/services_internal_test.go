@@ -1,6 +1,8 @@
 package mock
 
 import (
+	"encoding/json"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -55,13 +57,68 @@ func TestRESTOperationsHonourAStatedRateLimit(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		raw, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		statuses = append(statuses, resp.StatusCode)
-		if resp.StatusCode == http.StatusTooManyRequests && resp.Header.Get("Retry-After") == "" {
-			t.Error("429 without Retry-After")
+		if resp.StatusCode == http.StatusTooManyRequests {
+			if resp.Header.Get("Retry-After") == "" {
+				t.Error("429 without Retry-After")
+			}
+			var p Problem
+			if ct := resp.Header.Get("Content-Type"); ct != ProblemContentType || json.Unmarshal(raw, &p) != nil ||
+				p.Status != http.StatusTooManyRequests || p.Detail != "API calls quota exceeded! Maximum admitted 2 per Minute." {
+				t.Errorf("429 answer %q %s, want a problem document with the quota message", ct, raw)
+			}
 		}
 	}
 	if statuses[0] != 200 || statuses[1] != 200 || statuses[2] != http.StatusTooManyRequests {
 		t.Errorf("statuses %v, want 200 200 429", statuses)
+	}
+}
+
+// The mock's own problem documents are validated against the document where the
+// operation declares the status: one the document refuses becomes a 500 stating
+// the violation, itself a problem document.
+func TestServiceProblemsAreValidated(t *testing.T) {
+	classic, err := gen.GetSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	strict := restService{"pickingv2", func() (*openapi3.T, error) {
+		doc, err := pickingv2.GetSpec()
+		if err != nil {
+			return nil, err
+		}
+		// A 401 problem must carry a traceId, which the mock does not send.
+		pd := doc.Components.Schemas["ProblemDetails"].Value
+		pd.Required = append(pd.Required, "traceId")
+		return doc, nil
+	}}
+	doc, err := withServices(classic, []restService{strict})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := New(WithSpec(doc))
+	for _, tc := range []struct {
+		path   string
+		status int
+		detail string
+	}{
+		// Declared 401 with ProblemDetails: checked, refused.
+		{"/v2/picking/pickwaveidentifier", http.StatusInternalServerError,
+			`pickingv2.PickwaveIdentifier_GetPickwaveidentifier: the mock's error answer 401 breaks the API description: response 401 body: field "/traceId": property "traceId" is missing`},
+		// No operation, nothing to check against.
+		{"/v2/picking/nothing", http.StatusNotFound, "No HTTP resource was found that matches the request URI '/v2/picking/nothing'."},
+	} {
+		resp, err := m.Client().Get(SessionRegionalHost + tc.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		var p Problem
+		if resp.StatusCode != tc.status || resp.Header.Get("Content-Type") != ProblemContentType || json.Unmarshal(raw, &p) != nil || p.Detail != tc.detail {
+			t.Errorf("GET %s: %d %q %s; want %d and detail %q", tc.path, resp.StatusCode, resp.Header.Get("Content-Type"), raw, tc.status, tc.detail)
+		}
 	}
 }

@@ -63,6 +63,7 @@ type operation struct {
 	path      string
 	rateLimit int  // calls per minute; 0 means none stated
 	secured   bool // needs a session
+	rest      bool // an operation of the REST services (/v1/..., /v2/...): errors are problem documents
 
 	route *routers.Route
 	spec  *spec
@@ -131,7 +132,7 @@ func compile(doc *openapi3.T) (*spec, error) {
 				return nil, fmt.Errorf("mock: operationId %q is used by %s %s and %s %s",
 					op.OperationID, prev.method, prev.path, method, path)
 			}
-			o := &operation{id: op.OperationID, method: method, path: path}
+			o := &operation{id: op.OperationID, method: method, path: path, rest: isRESTPath(path)}
 			o.rateLimit, err = rateLimitOf(op)
 			if err != nil {
 				return nil, err
