@@ -14,14 +14,14 @@
 //  1. Route on method and path: unknown path → 404, known path with another method → 405.
 //  2. Count the call (Calls).
 //  3. Injected delay (DelayNext), honouring the request context and virtual time.
-//  4. Injected failure (FailNext): the status is answered at once, without validation.
+//  4. Injected failure (FailNext): the status is answered at once, without request validation.
 //  5. Request validation (security first): a missing, unknown or idle session → 401;
-//     any other violation → 400 whose Message names each parameter or field and the rule.
+//     any other violation → 400 whose Message (detail) names each parameter or field and the rule.
 //  6. Rate limit of the session and operation → 429 with Retry-After.
 //  7. The answer: the built-in session issuer for Auth_AuthorizeByApplication, a stub
 //     (Stub), or the synthesised example.
 //  8. Response validation: an answer that breaks the document becomes a 500 whose
-//     Message states the violation. The synthesised answers are constant: each is
+//     Message (detail) states the violation. The synthesised answers are constant: each is
 //     built and validated the same way once, on its operation's first call.
 //
 // The mock's own errors use Linnworks' body {"Code":null,"Message":"..."} on the

@@ -92,13 +92,13 @@ func (m *Server) serve(w http.ResponseWriter, r *http.Request, here, issueAt str
 		s.writeFailure(r.Context(), w, isRESTPath(r.URL.Path), nil, failure{status: status, detail: msg})
 		return
 	}
-	// in is the request's validation input; its Options gain the
-	// AuthenticationFunc before the request is validated.
+	// in is the request's validation input, also the context of every answer's
+	// validation (the mock's own errors included).
 	in := &openapi3filter.RequestValidationInput{
 		Request:    r,
 		PathParams: pathParams,
 		Route:      route,
-		Options:    s.options(nil),
+		Options:    s.options(m.authenticate(here)),
 	}
 	fail := func(f failure) { s.writeFailure(r.Context(), w, op.rest, in, f) }
 
@@ -140,7 +140,6 @@ func (m *Server) serve(w http.ResponseWriter, r *http.Request, here, issueAt str
 	// Validate the request; security comes first and decides the session.
 	rs := &requestState{}
 	ctx := context.WithValue(r.Context(), requestStateKey{}, rs)
-	in.Options = s.options(m.authenticate(here))
 	if err := openapi3filter.ValidateRequest(ctx, in); err != nil {
 		if rs.authErr != nil && hasSecurityErr(err) {
 			fail(failure{status: http.StatusUnauthorized, detail: rs.authErr.Error()})

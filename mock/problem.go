@@ -77,7 +77,7 @@ type failure struct {
 	retryAfter int                 // seconds; 0: no Retry-After
 }
 
-// newProblem is the problem document of f.
+// problem is the problem document of f.
 func (f failure) problem() Problem {
 	p := Problem{Type: problemTypes[f.status], Title: http.StatusText(f.status), Status: f.status, Detail: f.detail, Errors: f.fields}
 	if len(f.fields) > 0 {
