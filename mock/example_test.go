@@ -2,8 +2,11 @@ package mock_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"strings"
 
 	"github.com/linnworks-go/linnworks/authn"
 	"github.com/linnworks-go/linnworks/gen"
@@ -51,4 +54,37 @@ func ExampleServer_FailNext() {
 	resp.Body.Close()
 	fmt.Println(resp.StatusCode)
 	// Output: 503
+}
+
+// A stub answers a REST service error as the services do, with an RFC 9457 problem
+// document (application/problem+json); Respond gives any other declared Content-Type.
+func ExampleProblem() {
+	m := mock.New()
+	m.Stub(mock.ServiceOperation("pickingv2", "PickwaveIdentifier_GetPickwaveidentifier"), func(*http.Request) (int, any) {
+		return http.StatusForbidden, mock.Problem{Title: "Forbidden", Detail: "no access to picking"}
+	})
+	c := m.Client()
+	resp, err := c.Post(mock.AuthServer+"/api/Auth/AuthorizeByApplication", "application/json",
+		strings.NewReader(`{"ApplicationId":"`+m.Credentials().ApplicationID+`","ApplicationSecret":"`+
+			m.Credentials().ApplicationSecret+`","Token":"`+m.Credentials().Token+`"}`))
+	if err != nil {
+		panic(err)
+	}
+	var s struct{ Token string }
+	_ = json.NewDecoder(resp.Body).Decode(&s)
+	resp.Body.Close()
+
+	req, _ := http.NewRequest(http.MethodGet, mock.SessionRegionalHost+"/v2/picking/pickwaveidentifier", nil)
+	req.Header.Set("Authorization", s.Token)
+	resp, err = c.Do(req)
+	if err != nil {
+		panic(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	fmt.Println(resp.StatusCode, resp.Header.Get("Content-Type"))
+	fmt.Println(string(body))
+	// Output:
+	// 403 application/problem+json
+	// {"title":"Forbidden","status":403,"detail":"no access to picking"}
 }
