@@ -3,8 +3,8 @@ package linnworks_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -15,7 +15,6 @@ import (
 
 	"github.com/linnworks-go/linnworks"
 	"github.com/linnworks-go/linnworks/authn"
-	"github.com/linnworks-go/linnworks/gen"
 	"github.com/linnworks-go/linnworks/gen/ordersv2"
 	"github.com/linnworks-go/linnworks/gen/pickingv2"
 	"github.com/linnworks-go/linnworks/mock"
@@ -210,34 +209,16 @@ func TestServicesIdempotent(t *testing.T) {
 	})
 }
 
-// problemDoer stands for the REST services' error answers, which the mock gives
-// in Linnworks' classic {"Code","Message"} shape: every error answer of a service
-// path becomes the RFC 9457 problem document the real services send.
-type problemDoer struct {
-	next    gen.HttpRequestDoer
-	problem string
-}
-
-func (d problemDoer) Do(r *http.Request) (*http.Response, error) {
-	resp, err := d.next.Do(r)
-	if err != nil || resp.StatusCode < 400 || !strings.HasPrefix(r.URL.Path, "/v") {
-		return resp, err
-	}
-	_ = resp.Body.Close()
-	resp.Header.Set("Content-Type", "application/problem+json; charset=utf-8")
-	resp.Body = io.NopCloser(strings.NewReader(d.problem))
-	resp.ContentLength = int64(len(d.problem))
-	return resp, nil
-}
-
 // A service's problem document becomes an *APIError whose Message is readable
 // and whose Operation names the service operation.
 func TestServicesProblemDocument(t *testing.T) {
 	m := mock.New()
 	problem := `{"type":"https://tools.ietf.org/html/rfc9110#section-15.5.1","title":"One or more validation errors occurred.",` +
 		`"status":400,"errors":{"locationId":["The value 'nowhere' is not valid."]},"traceId":"00-1-2-00"}`
-	lw := newMockLinnworks(t, m, linnworks.WithHTTPClient(problemDoer{next: m.Client(), problem: problem}))
-	m.FailNext(fulfillmentStatuses, 1, http.StatusBadRequest)
+	lw := newMockLinnworks(t, m)
+	m.Stub(fulfillmentStatuses, func(*http.Request) (int, any) {
+		return mock.Respond(http.StatusBadRequest, mock.ProblemContentType, json.RawMessage(problem))
+	})
 	resp, err := linnworks.Result(lw.OrdersV2.OrdersGetFulfillmentStatusesWithResponse(t.Context(), &ordersv2.OrdersGetFulfillmentStatusesParams{}))
 	var apiErr *linnworks.APIError
 	if !errors.As(err, &apiErr) {
