@@ -2,9 +2,7 @@ package specsync
 
 import (
 	"fmt"
-	"net/http"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode"
@@ -57,13 +55,15 @@ func RateLimit(description string) (int, bool) {
 // request and response bodies, the shared 400/401/429 responses, explicit security,
 // and only the schemas the operations reach, with upstream prose dropped.
 func Convert(u Upstream, summaries map[string]string) (*Controller, error) {
-	c := &converter{file: u.File, summaries: summaries, defs: get(u.Root, "definitions"), refs: map[string]bool{}}
+	c := &converter{
+		file: u.File, summaries: summaries,
+		schemaSet: schemaSet{defs: get(u.Root, "definitions"), refs: map[string]bool{}, prefix: "#/definitions/", noun: "definition"},
+	}
 	paths := get(u.Root, "paths")
 	if paths == nil || len(paths.Content) == 0 {
 		return nil, fmt.Errorf("specsync: %s: no paths", u.File)
 	}
-	outPaths := mapping()
-	err := pairs(paths, func(p string, item *yaml.Node) error {
+	outPaths, err := convertPaths(paths, u.File, func(p string) error {
 		m := pathPattern.FindStringSubmatch(p)
 		if m == nil {
 			return fmt.Errorf("specsync: %s: path %s is not /api/Controller/Method", u.File, p)
@@ -73,29 +73,16 @@ func Convert(u Upstream, summaries map[string]string) (*Controller, error) {
 		} else if c.name != m[1] {
 			return fmt.Errorf("specsync: %s: path %s is not under /api/%s/ like the others", u.File, p, c.name)
 		}
-		outItem := mapping()
-		if err := pairs(item, func(method string, op *yaml.Node) error {
-			if !isMethod(method) {
-				return fmt.Errorf("specsync: %s: %s: path-level %q is not supported", u.File, p, method)
-			}
-			conv, err := c.operation(p, method, m[2], op)
-			if err != nil {
-				return err
-			}
-			set(outItem, method, conv)
-			return nil
-		}); err != nil {
-			return err
-		}
-		orderKeys(outItem, methodRank, len(httpMethods))
-		set(outPaths, p, outItem)
 		return nil
+	}, func(p, method string, op *yaml.Node) (*yaml.Node, error) {
+		// checkPath has matched p.
+		return c.operation(p, method, pathPattern.FindStringSubmatch(p)[2], op)
 	})
 	if err != nil {
 		return nil, err
 	}
 
-	schemas, err := c.reachableSchemas()
+	schemas, err := c.reachable(c.file, c.schema)
 	if err != nil {
 		return nil, err
 	}
@@ -124,27 +111,16 @@ func isMethod(s string) bool {
 }
 
 type converter struct {
+	schemaSet // definitions, and those referred to by operations
 	file      string
 	name      string
 	summaries map[string]string
-	defs      *yaml.Node
-	refs      map[string]bool // definitions referred to by operations
 }
 
 func (c *converter) operation(path, method, name string, op *yaml.Node) (*yaml.Node, error) {
 	id := c.name + "_" + name
 	where := fmt.Sprintf("specsync: %s: %s %s", c.file, strings.ToUpper(method), path)
-	out := mapping()
-	set(out, "operationId", str(id))
-	set(out, "tags", sequence(str(c.name)))
-	summary := c.summaries[id]
-	if summary == "" {
-		summary = Summary(name)
-	}
-	set(out, "summary", str(summary))
-	if d := get(op, "deprecated"); d != nil && d.Value == "true" {
-		set(out, "deprecated", boolean(true))
-	}
+	out := operationHead(id, c.name, name, c.summaries, op)
 	desc := ""
 	if d := get(op, "description"); d != nil {
 		desc = d.Value
@@ -173,15 +149,7 @@ func (c *converter) operation(path, method, name string, op *yaml.Node) (*yaml.N
 			if err != nil {
 				return nil, err
 			}
-			body = mapping()
-			if r := get(p, "required"); r != nil {
-				set(body, "required", plain(r))
-			}
-			media := mapping()
-			set(media, "schema", schema)
-			content := mapping()
-			set(content, "application/json", media)
-			set(body, "content", content)
+			body = requestBody(get(p, "required"), schema)
 		case "query", "header", "path":
 			param, err := c.parameter(p, where)
 			if err != nil {
@@ -204,16 +172,10 @@ func (c *converter) operation(path, method, name string, op *yaml.Node) (*yaml.N
 		if contains(sharedErrors, code) {
 			return fmt.Errorf("%s: response %s clashes with the shared error responses", where, code)
 		}
-		status, err := strconv.Atoi(code)
+		resp, err := response(code, where)
 		if err != nil {
-			return fmt.Errorf("%s: response %q is not a status code", where, code)
+			return err
 		}
-		resp := mapping()
-		text := http.StatusText(status)
-		if text == "" {
-			text = "Status " + code
-		}
-		set(resp, "description", str(text))
 		if s := get(r, "schema"); s != nil {
 			if !contains(produces, "application/json") {
 				return fmt.Errorf("%s: response %s has a body but produces has no application/json", where, code)
@@ -222,11 +184,7 @@ func (c *converter) operation(path, method, name string, op *yaml.Node) (*yaml.N
 			if err != nil {
 				return err
 			}
-			media := mapping()
-			set(media, "schema", schema)
-			content := mapping()
-			set(content, "application/json", media)
-			set(resp, "content", content)
+			set(resp, "content", jsonContent(schema))
 		}
 		set(responses, code, resp)
 		return nil
@@ -244,21 +202,6 @@ func (c *converter) operation(path, method, name string, op *yaml.Node) (*yaml.N
 	set(out, "responses", responses)
 	set(out, "security", security(get(op, "security")))
 	return out, nil
-}
-
-// security maps upstream security (an empty list on the Auth operations, the
-// "token" header key elsewhere) to ours.
-func security(s *yaml.Node) *yaml.Node {
-	if s != nil && s.Kind == yaml.SequenceNode && len(s.Content) == 0 {
-		n := sequence()
-		n.Style = yaml.FlowStyle
-		return n
-	}
-	req := mapping()
-	scopes := sequence()
-	scopes.Style = yaml.FlowStyle
-	set(req, "SessionToken", scopes)
-	return sequence(req)
 }
 
 // parameterSchemaKeys are the keys of a Swagger 2.0 non-body parameter that move into
@@ -339,18 +282,7 @@ func (c *converter) schema(s *yaml.Node, where string) (*yaml.Node, error) {
 		return nil, fmt.Errorf("%s: schema is not an object", where)
 	}
 	if ref := get(s, "$ref"); ref != nil {
-		name, ok := strings.CutPrefix(ref.Value, "#/definitions/")
-		if !ok {
-			return nil, fmt.Errorf("%s: $ref %s is not a local definition", where, ref.Value)
-		}
-		if get(c.defs, name) == nil {
-			return nil, fmt.Errorf("%s: $ref to undefined definition %s", where, name)
-		}
-		c.refs[name] = true
-		out := mapping()
-		// OpenAPI 3.0 ignores the siblings of $ref; upstream has only prose there.
-		set(out, "$ref", str("#/components/schemas/"+name))
-		return out, nil
+		return c.ref(ref, where)
 	}
 	out := mapping()
 	err := pairs(s, func(k string, v *yaml.Node) error {
@@ -361,45 +293,8 @@ func (c *converter) schema(s *yaml.Node, where string) (*yaml.Node, error) {
 		case strings.HasPrefix(k, "x-"):
 		case keptSchemaKeys[k]:
 			set(out, k, plain(v))
-		case k == "properties":
-			props := mapping()
-			if err := pairs(v, func(name string, p *yaml.Node) error {
-				ps, err := c.schema(p, where+"."+name)
-				if err != nil {
-					return err
-				}
-				set(props, name, ps)
-				return nil
-			}); err != nil {
-				return err
-			}
-			set(out, k, props)
-		case k == "items":
-			is, err := c.schema(v, where+"[]")
-			if err != nil {
-				return err
-			}
-			set(out, k, is)
-		case k == "additionalProperties":
-			if v.Kind == yaml.ScalarNode {
-				set(out, k, plain(v))
-				return nil
-			}
-			as, err := c.schema(v, where+"{}")
-			if err != nil {
-				return err
-			}
-			set(out, k, as)
-		case k == "allOf":
-			list := sequence()
-			for i, item := range contentOf(v) {
-				is, err := c.schema(item, fmt.Sprintf("%s.allOf[%d]", where, i))
-				if err != nil {
-					return err
-				}
-				list.Content = append(list.Content, is)
-			}
-			set(out, k, list)
+		case k == "properties" || k == "items" || k == "additionalProperties" || k == "allOf":
+			return setSubschemas(out, k, v, where, c.schema)
 		case k == "discriminator":
 			d := mapping()
 			set(d, "propertyName", plain(v))
@@ -411,40 +306,6 @@ func (c *converter) schema(s *yaml.Node, where string) (*yaml.Node, error) {
 	})
 	if err != nil {
 		return nil, err
-	}
-	return out, nil
-}
-
-// reachableSchemas converts the definitions the operations reach, directly or
-// through other definitions, sorted by name.
-func (c *converter) reachableSchemas() (*yaml.Node, error) {
-	done := map[string]*yaml.Node{}
-	for {
-		var todo []string
-		for name := range c.refs {
-			if _, ok := done[name]; !ok {
-				todo = append(todo, name)
-			}
-		}
-		if len(todo) == 0 {
-			break
-		}
-		for _, name := range todo {
-			s, err := c.schema(get(c.defs, name), fmt.Sprintf("specsync: %s: definition %s", c.file, name))
-			if err != nil {
-				return nil, err
-			}
-			done[name] = s
-		}
-	}
-	names := make([]string, 0, len(done))
-	for n := range done {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	out := mapping()
-	for _, n := range names {
-		set(out, n, done[n])
 	}
 	return out, nil
 }

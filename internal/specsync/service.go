@@ -2,13 +2,11 @@ package specsync
 
 import (
 	"fmt"
-	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -201,37 +199,23 @@ func pascal(s string) string {
 // with required written out, inline oneOf/anyOf bodies moved to components, and
 // only the schemas the operations reach, with upstream prose dropped.
 func ConvertService(u ServiceUpstream, summaries map[string]string) (*ServiceDoc, error) {
-	c := &serviceConverter{name: u.Name, defs: get(get(u.Root, "components"), "schemas"), refs: map[string]bool{}}
+	c := &serviceConverter{
+		name:      u.Name,
+		schemaSet: schemaSet{defs: get(get(u.Root, "components"), "schemas"), refs: map[string]bool{}, prefix: "#/components/schemas/", noun: "schema"},
+	}
 	paths := get(u.Root, "paths")
 	if paths == nil || len(paths.Content) == 0 {
 		return nil, fmt.Errorf("specsync: %s: no paths", u.Name)
 	}
 	ids := map[string]string{}
-	outPaths := mapping()
-	err := pairs(paths, func(p string, item *yaml.Node) error {
-		outItem := mapping()
-		if err := pairs(item, func(method string, op *yaml.Node) error {
-			if !isMethod(method) {
-				return fmt.Errorf("specsync: %s: %s: path-level %q is not supported", u.Name, p, method)
-			}
-			id := ServiceOperationID(p, method, op)
-			where := fmt.Sprintf("%s %s", strings.ToUpper(method), p)
-			if prev, dup := ids[id]; dup {
-				return fmt.Errorf("specsync: %s: %s and %s both get operationId %s: set one in the overlay", u.Name, prev, where, id)
-			}
-			ids[id] = where
-			conv, err := c.operation(p, method, id, op, summaries)
-			if err != nil {
-				return err
-			}
-			set(outItem, method, conv)
-			return nil
-		}); err != nil {
-			return err
+	outPaths, err := convertPaths(paths, u.Name, nil, func(p, method string, op *yaml.Node) (*yaml.Node, error) {
+		id := ServiceOperationID(p, method, op)
+		where := fmt.Sprintf("%s %s", strings.ToUpper(method), p)
+		if prev, dup := ids[id]; dup {
+			return nil, fmt.Errorf("specsync: %s: %s and %s both get operationId %s: set one in the overlay", u.Name, prev, where, id)
 		}
-		orderKeys(outItem, methodRank, len(httpMethods))
-		set(outPaths, p, outItem)
-		return nil
+		ids[id] = where
+		return c.operation(p, method, id, op, summaries)
 	})
 	if err != nil {
 		return nil, err
@@ -272,7 +256,7 @@ func ConvertService(u ServiceUpstream, summaries map[string]string) (*ServiceDoc
 		c.collectRefs(s)
 		return nil
 	})
-	schemas, err := c.reachableSchemas()
+	schemas, err := c.reachable(c.name, c.schema)
 	if err != nil {
 		return nil, err
 	}
@@ -296,9 +280,8 @@ func ConvertService(u ServiceUpstream, summaries map[string]string) (*ServiceDoc
 }
 
 type serviceConverter struct {
-	name string
-	defs *yaml.Node
-	refs map[string]bool
+	schemaSet // components/schemas, and those referred to
+	name      string
 }
 
 // serviceErrorMedia are the media types kept beside application/json in responses:
@@ -307,18 +290,8 @@ var keptMedia = map[string]bool{"application/json": true, "application/problem+j
 
 func (c *serviceConverter) operation(path, method, id string, op *yaml.Node, summaries map[string]string) (*yaml.Node, error) {
 	where := fmt.Sprintf("specsync: %s: %s %s", c.name, strings.ToUpper(method), path)
-	out := mapping()
-	set(out, "operationId", str(id))
 	tag, name, _ := strings.Cut(id, "_")
-	set(out, "tags", sequence(str(tag)))
-	summary := summaries[id]
-	if summary == "" {
-		summary = Summary(name)
-	}
-	set(out, "summary", str(summary))
-	if d := get(op, "deprecated"); d != nil && d.Value == "true" {
-		set(out, "deprecated", boolean(true))
-	}
+	out := operationHead(id, tag, name, summaries, op)
 	if rate, ok := RateLimit(scalar(get(op, "description"))); ok {
 		set(out, "x-linnworks-rate-limit", integer(rate))
 	}
@@ -356,16 +329,7 @@ func (c *serviceConverter) operation(path, method, id string, op *yaml.Node, sum
 		if err != nil {
 			return nil, err
 		}
-		body := mapping()
-		if r := get(rb, "required"); r != nil {
-			set(body, "required", plain(r))
-		}
-		m := mapping()
-		set(m, "schema", schema)
-		content := mapping()
-		set(content, "application/json", m)
-		set(body, "content", content)
-		set(out, "requestBody", body)
+		set(out, "requestBody", requestBody(get(rb, "required"), schema))
 	}
 	responses := mapping()
 	var codes []string
@@ -376,16 +340,10 @@ func (c *serviceConverter) operation(path, method, id string, op *yaml.Node, sum
 	sort.Strings(codes)
 	for _, code := range codes {
 		r := get(get(op, "responses"), code)
-		status, err := strconv.Atoi(code)
+		resp, err := response(code, where)
 		if err != nil {
-			return nil, fmt.Errorf("%s: response %q is not a status code", where, code)
+			return nil, err
 		}
-		resp := mapping()
-		text := http.StatusText(status)
-		if text == "" {
-			text = "Status " + code
-		}
-		set(resp, "description", str(text))
 		content := mapping()
 		if err := pairs(get(r, "content"), func(mt string, media *yaml.Node) error {
 			if !keptMedia[mt] {
@@ -395,9 +353,7 @@ func (c *serviceConverter) operation(path, method, id string, op *yaml.Node, sum
 			if err != nil {
 				return err
 			}
-			m := mapping()
-			set(m, "schema", schema)
-			set(content, mt, m)
+			set(content, mt, mediaOf(schema))
 			return nil
 		}); err != nil {
 			return nil, err
@@ -411,23 +367,8 @@ func (c *serviceConverter) operation(path, method, id string, op *yaml.Node, sum
 		return nil, fmt.Errorf("%s: no responses", where)
 	}
 	set(out, "responses", responses)
-	set(out, "security", serviceSecurity(get(op, "security")))
+	set(out, "security", security(get(op, "security")))
 	return out, nil
-}
-
-// serviceSecurity maps upstream security (the "Linnworks" apiKey scheme) to ours:
-// [] stays [], anything else is the session header.
-func serviceSecurity(s *yaml.Node) *yaml.Node {
-	if s != nil && s.Kind == yaml.SequenceNode && len(s.Content) == 0 {
-		n := sequence()
-		n.Style = yaml.FlowStyle
-		return n
-	}
-	req := mapping()
-	scopes := sequence()
-	scopes.Style = yaml.FlowStyle
-	set(req, "SessionToken", scopes)
-	return sequence(req)
 }
 
 func (c *serviceConverter) parameter(p *yaml.Node, where string) (*yaml.Node, error) {
@@ -479,17 +420,7 @@ func (c *serviceConverter) schema(s *yaml.Node, where string) (*yaml.Node, error
 		return nil, fmt.Errorf("%s: schema is not an object", where)
 	}
 	if ref := get(s, "$ref"); ref != nil {
-		name, ok := strings.CutPrefix(ref.Value, "#/components/schemas/")
-		if !ok {
-			return nil, fmt.Errorf("%s: $ref %s is not a local schema", where, ref.Value)
-		}
-		if get(c.defs, name) == nil {
-			return nil, fmt.Errorf("%s: $ref to undefined schema %s", where, name)
-		}
-		c.refs[name] = true
-		out := mapping()
-		set(out, "$ref", str(ref.Value))
-		return out, nil
+		return c.ref(ref, where)
 	}
 	out := mapping()
 	err := pairs(s, func(k string, v *yaml.Node) error {
@@ -497,45 +428,9 @@ func (c *serviceConverter) schema(s *yaml.Node, where string) (*yaml.Node, error
 		case droppedSchemaKeys[k] || strings.HasPrefix(k, "x-"):
 		case serviceSchemaKeys[k]:
 			set(out, k, plain(v))
-		case k == "properties":
-			props := mapping()
-			if err := pairs(v, func(name string, p *yaml.Node) error {
-				ps, err := c.schema(p, where+"."+name)
-				if err != nil {
-					return err
-				}
-				set(props, name, ps)
-				return nil
-			}); err != nil {
-				return err
-			}
-			set(out, k, props)
-		case k == "items" || k == "not":
-			is, err := c.schema(v, where+"[]")
-			if err != nil {
-				return err
-			}
-			set(out, k, is)
-		case k == "additionalProperties":
-			if v.Kind == yaml.ScalarNode {
-				set(out, k, plain(v))
-				return nil
-			}
-			as, err := c.schema(v, where+"{}")
-			if err != nil {
-				return err
-			}
-			set(out, k, as)
-		case k == "allOf" || k == "oneOf" || k == "anyOf":
-			list := sequence()
-			for i, item := range contentOf(v) {
-				is, err := c.schema(item, fmt.Sprintf("%s.%s[%d]", where, k, i))
-				if err != nil {
-					return err
-				}
-				list.Content = append(list.Content, is)
-			}
-			set(out, k, list)
+		case k == "properties" || k == "items" || k == "not" || k == "additionalProperties" ||
+			k == "allOf" || k == "oneOf" || k == "anyOf":
+			return setSubschemas(out, k, v, where, c.schema)
 		case k == "discriminator":
 			set(out, k, plain(v))
 		default:
@@ -564,40 +459,6 @@ func (c *serviceConverter) collectRefs(s *yaml.Node) {
 	for _, n := range s.Content {
 		c.collectRefs(n)
 	}
-}
-
-// reachableSchemas converts the upstream schemas the operations reach, sorted by name.
-func (c *serviceConverter) reachableSchemas() (*yaml.Node, error) {
-	done := map[string]*yaml.Node{}
-	for {
-		var todo []string
-		for name := range c.refs {
-			if _, ok := done[name]; !ok {
-				todo = append(todo, name)
-			}
-		}
-		if len(todo) == 0 {
-			break
-		}
-		sort.Strings(todo)
-		for _, name := range todo {
-			s, err := c.schema(get(c.defs, name), fmt.Sprintf("specsync: %s: schema %s", c.name, name))
-			if err != nil {
-				return nil, err
-			}
-			done[name] = s
-		}
-	}
-	names := make([]string, 0, len(done))
-	for n := range done {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	out := mapping()
-	for _, n := range names {
-		set(out, n, done[n])
-	}
-	return out, nil
 }
 
 // sortMappingKeys sorts a mapping by key.
