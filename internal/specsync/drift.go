@@ -113,12 +113,8 @@ func Compare(upstreamDir string, overlays map[string]*Overlay, ours map[string]a
 		if err != nil {
 			return nil, err
 		}
-		if o := overlays[u.File]; o != nil {
-			notes, err := o.Apply(up)
-			if err != nil {
-				return nil, err
-			}
-			rep.Notes = append(rep.Notes, notes...)
+		if err := overlays[u.File].applyTo(up, &rep.Notes); err != nil {
+			return nil, err
 		}
 		var upDoc map[string]any
 		if err := up.Decode(&upDoc); err != nil {
@@ -127,16 +123,7 @@ func Compare(upstreamDir string, overlays map[string]*Overlay, ours map[string]a
 		borrowSecuritySchemes(upDoc, ours)
 		for _, name := range Controllers(upDoc) {
 			seen[name] = true
-			upFacts := ControllerFacts(upDoc, name)
-			rep.ControllersCompared++
-			for k := range upFacts {
-				if strings.HasPrefix(k, "operation ") && strings.HasSuffix(k, "|") {
-					rep.OperationsCompared++
-				}
-			}
-			if d := diffFacts(name, upFacts, ControllerFacts(ours, name)); d != nil {
-				rep.Controllers = append(rep.Controllers, *d)
-			}
+			rep.compare(name, ControllerFacts(upDoc, name), ControllerFacts(ours, name))
 		}
 	}
 	for name := range overlays {
@@ -150,13 +137,35 @@ func Compare(upstreamDir string, overlays map[string]*Overlay, ours map[string]a
 	}
 	for _, name := range Controllers(ours) {
 		if !seen[name] {
-			if d := diffFacts(name, Facts{}, ControllerFacts(ours, name)); d != nil {
-				rep.Controllers = append(rep.Controllers, *d)
-			}
+			rep.add(name, Facts{}, ControllerFacts(ours, name))
 		}
 	}
-	sort.Slice(rep.Controllers, func(i, j int) bool { return rep.Controllers[i].Name < rep.Controllers[j].Name })
+	rep.sort()
 	return rep, nil
+}
+
+// compare counts an upstream controller or service and its operations as compared
+// and adds its differences from ours.
+func (r *Report) compare(name string, up, ours Facts) {
+	r.ControllersCompared++
+	for k := range up {
+		if strings.HasPrefix(k, "operation ") && strings.HasSuffix(k, "|") {
+			r.OperationsCompared++
+		}
+	}
+	r.add(name, up, ours)
+}
+
+// add records the differences between up and ours, if there are any.
+func (r *Report) add(name string, up, ours Facts) {
+	if d := diffFacts(name, up, ours); d != nil {
+		r.Controllers = append(r.Controllers, *d)
+	}
+}
+
+// sort puts the differing controllers or services in name order.
+func (r *Report) sort() {
+	sort.Slice(r.Controllers, func(i, j int) bool { return r.Controllers[i].Name < r.Controllers[j].Name })
 }
 
 // UpstreamV3 converts an upstream file to OpenAPI 3 with kin-openapi's openapi2conv,

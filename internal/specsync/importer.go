@@ -48,12 +48,8 @@ func Build(upstreamDir, openapiDir string) ([]*Controller, *ImportResult, error)
 		if err != nil {
 			return nil, nil, err
 		}
-		if o := overlays[u.File]; o != nil {
-			notes, err := o.Apply(c.Doc)
-			if err != nil {
-				return nil, nil, err
-			}
-			res.Notes = append(res.Notes, notes...)
+		if err := overlays[u.File].applyTo(c.Doc, &res.Notes); err != nil {
+			return nil, nil, err
 		}
 		Normalize(c.Doc)
 		out = append(out, c)
@@ -66,14 +62,22 @@ func Build(upstreamDir, openapiDir string) ([]*Controller, *ImportResult, error)
 			return nil, nil, fmt.Errorf("specsync: overlay %s.yaml has no upstream controller file %s.json", name, name)
 		}
 	}
-	existing, _ := filepath.Glob(filepath.Join(openapiDir, "controllers", "*.yaml"))
+	res.Unmatched = unmatched(openapiDir, "controllers", seen)
+	return out, res, nil
+}
+
+// unmatched lists, sorted and relative to openapiDir, the files openapiDir/sub/*.yaml
+// whose base name is not in seen.
+func unmatched(openapiDir, sub string, seen map[string]bool) []string {
+	var out []string
+	existing, _ := filepath.Glob(filepath.Join(openapiDir, sub, "*.yaml"))
 	for _, f := range existing {
 		if !seen[strings.TrimSuffix(filepath.Base(f), ".yaml")] {
-			res.Unmatched = append(res.Unmatched, filepath.Join("controllers", filepath.Base(f)))
+			out = append(out, filepath.Join(sub, filepath.Base(f)))
 		}
 	}
-	sort.Strings(res.Unmatched)
-	return out, res, nil
+	sort.Strings(out)
+	return out
 }
 
 // Import converts every upstream controller, applies the overlays, and writes
@@ -88,17 +92,26 @@ func Import(upstreamDir, openapiDir string) (*ImportResult, error) {
 		return nil, fmt.Errorf("specsync: %w", err)
 	}
 	for _, c := range ctrls {
-		data, err := Encode(c.Doc)
-		if err != nil {
-			return nil, fmt.Errorf("specsync: %s: %w", c.File, err)
-		}
 		rel := filepath.Join("controllers", c.File+".yaml")
-		if err := os.WriteFile(filepath.Join(openapiDir, rel), data, 0o644); err != nil {
-			return nil, fmt.Errorf("specsync: %w", err)
+		if err := writeDoc(openapiDir, rel, c.File, c.Doc); err != nil {
+			return nil, err
 		}
 		res.Written = append(res.Written, rel)
 	}
 	return res, nil
+}
+
+// writeDoc encodes doc and writes it to openapiDir/rel; name says which document
+// failed to encode.
+func writeDoc(openapiDir, rel, name string, doc *yaml.Node) error {
+	data, err := Encode(doc)
+	if err != nil {
+		return fmt.Errorf("specsync: %s: %w", name, err)
+	}
+	if err := os.WriteFile(filepath.Join(openapiDir, rel), data, 0o644); err != nil {
+		return fmt.Errorf("specsync: %w", err)
+	}
+	return nil
 }
 
 // Encode writes a controller document as YAML with two-space indentation.

@@ -49,7 +49,12 @@ type Action struct {
 // LoadOverlays reads every openapi/overlays/*.yaml, keyed by controller file base name.
 // A missing overlays folder means no overlays.
 func LoadOverlays(openapiDir string) (map[string]*Overlay, error) {
-	files, err := filepath.Glob(filepath.Join(openapiDir, "overlays", "*.yaml"))
+	return loadOverlays(filepath.Join(openapiDir, "overlays"))
+}
+
+// loadOverlays reads every dir/*.yaml, keyed by file base name.
+func loadOverlays(dir string) (map[string]*Overlay, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
 	if err != nil {
 		return nil, err
 	}
@@ -125,4 +130,18 @@ func (o *Overlay) Apply(doc *yaml.Node) (notes []string, err error) {
 		notes = append(notes, fmt.Sprintf("overlay %s: %s", filepath.Base(o.Path), w))
 	}
 	return notes, nil
+}
+
+// applyTo applies the overlay, when there is one (o may be nil), and appends its
+// notes to notes.
+func (o *Overlay) applyTo(doc *yaml.Node, notes *[]string) error {
+	if o == nil {
+		return nil
+	}
+	n, err := o.Apply(doc)
+	if err != nil {
+		return err
+	}
+	*notes = append(*notes, n...)
+	return nil
 }

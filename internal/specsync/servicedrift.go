@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -80,31 +79,18 @@ func CompareServices(ups []ServiceUpstream, overlays map[string]*Overlay, ours m
 		if err != nil {
 			return nil, err
 		}
-		if o := overlays[u.Name]; o != nil {
-			notes, err := o.Apply(up)
-			if err != nil {
-				return nil, err
-			}
-			rep.Notes = append(rep.Notes, notes...)
+		if err := overlays[u.Name].applyTo(up, &rep.Notes); err != nil {
+			return nil, err
 		}
 		var upDoc map[string]any
 		if err := up.Decode(&upDoc); err != nil {
 			return nil, fmt.Errorf("specsync: %s: %w", u.Name, err)
 		}
-		upFacts := ServiceFacts(upDoc)
-		rep.ControllersCompared++
-		for k := range upFacts {
-			if strings.HasPrefix(k, "operation ") && strings.HasSuffix(k, "|") {
-				rep.OperationsCompared++
-			}
-		}
 		our := ours[u.Name]
 		if our == nil {
 			our = map[string]any{}
 		}
-		if d := diffFacts(u.Name, upFacts, ServiceFacts(our)); d != nil {
-			rep.Controllers = append(rep.Controllers, *d)
-		}
+		rep.compare(u.Name, ServiceFacts(upDoc), ServiceFacts(our))
 	}
 	for name := range overlays {
 		if !seen[name] {
@@ -113,11 +99,9 @@ func CompareServices(ups []ServiceUpstream, overlays map[string]*Overlay, ours m
 	}
 	for name, doc := range ours {
 		if !seen[name] {
-			if d := diffFacts(name, Facts{}, ServiceFacts(doc)); d != nil {
-				rep.Controllers = append(rep.Controllers, *d)
-			}
+			rep.add(name, Facts{}, ServiceFacts(doc))
 		}
 	}
-	sort.Slice(rep.Controllers, func(i, j int) bool { return rep.Controllers[i].Name < rep.Controllers[j].Name })
+	rep.sort()
 	return rep, nil
 }

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
-	"strings"
 )
 
 // ServicesDir is the folder of the REST service documents, relative to the openapi folder.
@@ -16,20 +14,7 @@ var serviceOverlaysDir = filepath.Join("overlays", "services")
 
 // LoadServiceOverlays reads every openapi/overlays/services/*.yaml, keyed by service name.
 func LoadServiceOverlays(openapiDir string) (map[string]*Overlay, error) {
-	files, err := filepath.Glob(filepath.Join(openapiDir, serviceOverlaysDir, "*.yaml"))
-	if err != nil {
-		return nil, err
-	}
-	sort.Strings(files)
-	out := map[string]*Overlay{}
-	for _, f := range files {
-		o, err := ParseOverlay(f)
-		if err != nil {
-			return nil, err
-		}
-		out[o.File] = o
-	}
-	return out, nil
+	return loadOverlays(filepath.Join(openapiDir, serviceOverlaysDir))
 }
 
 // BuildServices converts every upstream REST service and applies its overlay, in
@@ -56,12 +41,8 @@ func BuildServices(upstreamDir, openapiDir string) ([]*ServiceDoc, *ImportResult
 		if err != nil {
 			return nil, nil, err
 		}
-		if o := overlays[u.Name]; o != nil {
-			notes, err := o.Apply(d.Doc)
-			if err != nil {
-				return nil, nil, err
-			}
-			res.Notes = append(res.Notes, notes...)
+		if err := overlays[u.Name].applyTo(d.Doc, &res.Notes); err != nil {
+			return nil, nil, err
 		}
 		Normalize(d.Doc)
 		out = append(out, d)
@@ -71,13 +52,7 @@ func BuildServices(upstreamDir, openapiDir string) ([]*ServiceDoc, *ImportResult
 			return nil, nil, fmt.Errorf("specsync: overlay services/%s.yaml has no upstream service %s", name, name)
 		}
 	}
-	existing, _ := filepath.Glob(filepath.Join(openapiDir, ServicesDir, "*.yaml"))
-	for _, f := range existing {
-		if !seen[strings.TrimSuffix(filepath.Base(f), ".yaml")] {
-			res.Unmatched = append(res.Unmatched, filepath.Join(ServicesDir, filepath.Base(f)))
-		}
-	}
-	sort.Strings(res.Unmatched)
+	res.Unmatched = unmatched(openapiDir, ServicesDir, seen)
 	return out, res, nil
 }
 
@@ -96,13 +71,9 @@ func ImportServices(upstreamDir, openapiDir string) (*ImportResult, error) {
 		return nil, fmt.Errorf("specsync: %w", err)
 	}
 	for _, d := range docs {
-		data, err := Encode(d.Doc)
-		if err != nil {
-			return nil, fmt.Errorf("specsync: %s: %w", d.Name, err)
-		}
 		rel := filepath.Join(ServicesDir, d.Name+".yaml")
-		if err := os.WriteFile(filepath.Join(openapiDir, rel), data, 0o644); err != nil {
-			return nil, fmt.Errorf("specsync: %w", err)
+		if err := writeDoc(openapiDir, rel, d.Name, d.Doc); err != nil {
+			return nil, err
 		}
 		res.Written = append(res.Written, rel)
 	}
