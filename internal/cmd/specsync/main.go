@@ -51,54 +51,53 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	switch cmd {
 	case "import":
-		res, err := specsync.Import(*upstream, *openapiDir)
-		if err != nil {
-			fmt.Fprintln(stderr, err)
-			return 1
-		}
-		fmt.Fprintf(stdout, "wrote %d controller files under %s\n", len(res.Written), *openapiDir)
-		for _, s := range res.Skipped {
-			fmt.Fprintf(stdout, "skipped %s (not Swagger 2.0: not part of the classic API)\n", s)
-		}
-		for _, u := range res.Unmatched {
-			fmt.Fprintf(stdout, "kept %s (no upstream file)\n", u)
-		}
-		for _, n := range res.Notes {
-			fmt.Fprintf(stdout, "note: %s\n", n)
-		}
-		sres, err := specsync.ImportServices(*upstream, *openapiDir)
-		if err != nil {
-			fmt.Fprintln(stderr, err)
-			return 1
-		}
-		fmt.Fprintf(stdout, "wrote %d REST service files under %s\n", len(sres.Written), *openapiDir)
-		for _, u := range sres.Unmatched {
-			fmt.Fprintf(stdout, "kept %s (no upstream file)\n", u)
-		}
-		for _, n := range sres.Notes {
-			fmt.Fprintf(stdout, "note: %s\n", n)
+		for _, step := range []struct {
+			noun string
+			run  func(upstreamDir, openapiDir string) (*specsync.ImportResult, error)
+		}{
+			{"controller", specsync.Import},
+			{"REST service", specsync.ImportServices},
+		} {
+			res, err := step.run(*upstream, *openapiDir)
+			if err != nil {
+				fmt.Fprintln(stderr, err)
+				return 1
+			}
+			printImport(stdout, step.noun, *openapiDir, res)
 		}
 		return 0
 	case "drift":
-		rep, err := specsync.Drift(*upstream, *openapiDir)
-		if err != nil {
-			fmt.Fprintln(stderr, err)
-			return 1
+		code := 0
+		for _, drift := range []func(upstreamDir, openapiDir string) (*specsync.Report, error){specsync.Drift, specsync.DriftServices} {
+			rep, err := drift(*upstream, *openapiDir)
+			if err != nil {
+				fmt.Fprintln(stderr, err)
+				return 1
+			}
+			rep.Write(stdout)
+			if !rep.Clean() {
+				code = 1
+			}
 		}
-		rep.Write(stdout)
-		srep, err := specsync.DriftServices(*upstream, *openapiDir)
-		if err != nil {
-			fmt.Fprintln(stderr, err)
-			return 1
-		}
-		srep.Write(stdout)
-		if !rep.Clean() || !srep.Clean() {
-			return 1
-		}
-		return 0
+		return code
 	default:
 		usage(stderr)
 		return 2
+	}
+}
+
+// printImport says what an import of the classic controllers or the REST services
+// did (noun names the files: "controller", "REST service").
+func printImport(w io.Writer, noun, openapiDir string, res *specsync.ImportResult) {
+	fmt.Fprintf(w, "wrote %d %s files under %s\n", len(res.Written), noun, openapiDir)
+	for _, s := range res.Skipped {
+		fmt.Fprintf(w, "skipped %s (not Swagger 2.0: not part of the classic API)\n", s)
+	}
+	for _, u := range res.Unmatched {
+		fmt.Fprintf(w, "kept %s (no upstream file)\n", u)
+	}
+	for _, n := range res.Notes {
+		fmt.Fprintf(w, "note: %s\n", n)
 	}
 }
 
