@@ -278,14 +278,7 @@ var droppedSchemaKeys = map[string]bool{"description": true, "example": true, "t
 // nullable, discriminator to an object. Unknown keys are an error so that a new kind
 // of upstream fact is noticed rather than lost.
 func (c *converter) schema(s *yaml.Node, where string) (*yaml.Node, error) {
-	if s == nil || s.Kind != yaml.MappingNode {
-		return nil, fmt.Errorf("%s: schema is not an object", where)
-	}
-	if ref := get(s, "$ref"); ref != nil {
-		return c.ref(ref, where)
-	}
-	out := mapping()
-	err := pairs(s, func(k string, v *yaml.Node) error {
+	return c.convert(s, where, func(out *yaml.Node, k string, v *yaml.Node) error {
 		switch {
 		case droppedSchemaKeys[k]:
 		case k == "x-nullable":
@@ -304,10 +297,6 @@ func (c *converter) schema(s *yaml.Node, where string) (*yaml.Node, error) {
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // Summary derives a short sentence from a method name: "GetOpenOrders" becomes

@@ -156,6 +156,23 @@ func (s *schemaSet) ref(ref *yaml.Node, where string) (*yaml.Node, error) {
 	return out, nil
 }
 
+// convert converts one upstream schema: a $ref is resolved (ref), any other
+// schema goes key by key, in order, through key, which sets on out what it keeps
+// and refuses what it does not know.
+func (s *schemaSet) convert(schema *yaml.Node, where string, key func(out *yaml.Node, k string, v *yaml.Node) error) (*yaml.Node, error) {
+	if schema == nil || schema.Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("%s: schema is not an object", where)
+	}
+	if ref := get(schema, "$ref"); ref != nil {
+		return s.ref(ref, where)
+	}
+	out := mapping()
+	if err := pairs(schema, func(k string, v *yaml.Node) error { return key(out, k, v) }); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // reachable converts, with conv, the upstream schemas referred to, directly or
 // through other schemas (conv notes those), and returns them sorted by name. file
 // names the upstream document in errors.

@@ -113,12 +113,9 @@ func Compare(upstreamDir string, overlays map[string]*Overlay, ours map[string]a
 		if err != nil {
 			return nil, err
 		}
-		if err := overlays[u.File].applyTo(up, &rep.Notes); err != nil {
+		upDoc, err := rep.overlaid(u.File, up, overlays[u.File])
+		if err != nil {
 			return nil, err
-		}
-		var upDoc map[string]any
-		if err := up.Decode(&upDoc); err != nil {
-			return nil, fmt.Errorf("specsync: %s: %w", u.File, err)
 		}
 		borrowSecuritySchemes(upDoc, ours)
 		for _, name := range Controllers(upDoc) {
@@ -142,6 +139,19 @@ func Compare(upstreamDir string, overlays map[string]*Overlay, ours map[string]a
 	}
 	rep.sort()
 	return rep, nil
+}
+
+// overlaid applies an upstream document's overlay, when there is one, noting what
+// it says, and decodes the document into generic maps; name says which one failed.
+func (r *Report) overlaid(name string, up *yaml.Node, o *Overlay) (map[string]any, error) {
+	if err := o.applyTo(up, &r.Notes); err != nil {
+		return nil, err
+	}
+	var doc map[string]any
+	if err := up.Decode(&doc); err != nil {
+		return nil, fmt.Errorf("specsync: %s: %w", name, err)
+	}
+	return doc, nil
 }
 
 // compare counts an upstream controller or service and its operations as compared

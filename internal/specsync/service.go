@@ -416,14 +416,7 @@ var serviceSchemaKeys = map[string]bool{
 
 // schema converts an OpenAPI 3 schema: prose dropped, facts kept, unknown keys refused.
 func (c *serviceConverter) schema(s *yaml.Node, where string) (*yaml.Node, error) {
-	if s == nil || s.Kind != yaml.MappingNode {
-		return nil, fmt.Errorf("%s: schema is not an object", where)
-	}
-	if ref := get(s, "$ref"); ref != nil {
-		return c.ref(ref, where)
-	}
-	out := mapping()
-	err := pairs(s, func(k string, v *yaml.Node) error {
+	return c.convert(s, where, func(out *yaml.Node, k string, v *yaml.Node) error {
 		switch {
 		case droppedSchemaKeys[k] || strings.HasPrefix(k, "x-"):
 		case serviceSchemaKeys[k]:
@@ -438,10 +431,6 @@ func (c *serviceConverter) schema(s *yaml.Node, where string) (*yaml.Node, error
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // collectRefs notes the component schemas a converted schema refers to.

@@ -79,12 +79,9 @@ func CompareServices(ups []ServiceUpstream, overlays map[string]*Overlay, ours m
 		if err != nil {
 			return nil, err
 		}
-		if err := overlays[u.Name].applyTo(up, &rep.Notes); err != nil {
+		upDoc, err := rep.overlaid(u.Name, up, overlays[u.Name])
+		if err != nil {
 			return nil, err
-		}
-		var upDoc map[string]any
-		if err := up.Decode(&upDoc); err != nil {
-			return nil, fmt.Errorf("specsync: %s: %w", u.Name, err)
 		}
 		our := ours[u.Name]
 		if our == nil {
