@@ -284,7 +284,7 @@ type serviceConverter struct {
 	name      string
 }
 
-// serviceErrorMedia are the media types kept beside application/json in responses:
+// keptMedia are the media types kept beside application/json in responses:
 // the RFC 9457 problem documents the REST services answer errors with.
 var keptMedia = map[string]bool{"application/json": true, "application/problem+json": true}
 
