@@ -36,6 +36,7 @@ type Violation struct {
 	What  string // what is wrong
 }
 
+// String formats the violation as "where: [rule] what".
 func (v Violation) String() string { return fmt.Sprintf("%s: [%s] %s", v.Where, v.Rule, v.What) }
 
 // Check validates doc with kin-openapi and then checks the project conventions on
