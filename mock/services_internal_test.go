@@ -122,3 +122,56 @@ func TestServiceProblemsAreValidated(t *testing.T) {
 		}
 	}
 }
+
+// A path parameter holding an escaped "/" (%2F) is one segment: the request is
+// routed to its operation, not answered 404.
+func TestEscapedSlashInPathParameter(t *testing.T) {
+	m := New()
+	c := m.Client()
+	const op = "warehousetransferv2.ShipmentPallet_GetFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdPallets"
+	var got string
+	m.Stub(op, func(r *http.Request) (int, any) {
+		got = r.URL.EscapedPath()
+		return http.StatusOK, []any{}
+	})
+	token := authorizeInternal(t, m, c)
+	req, err := http.NewRequest(http.MethodGet,
+		"https://eu-api.linnworks.net/v2/warehousetransfer/fba-inbound/shipping-plans/plan%2F42/shipments/7/pallets", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", token)
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d %s; want 200 from the operation", resp.StatusCode, body)
+	}
+	if n := m.Calls(op); n != 1 {
+		t.Fatalf("Calls = %d, want 1", n)
+	}
+	if want := "/v2/warehousetransfer/fba-inbound/shipping-plans/plan%2F42/shipments/7/pallets"; got != want {
+		t.Errorf("the stub saw path %q, want %q", got, want)
+	}
+}
+
+// authorizeInternal authorizes with m's credentials through c and returns the token.
+func authorizeInternal(t *testing.T, m *Server, c *http.Client) string {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, AuthServer+"/api/Auth/AuthorizeByApplication", strings.NewReader(
+		`{"ApplicationId":"`+m.creds.ApplicationID+`","ApplicationSecret":"`+m.creds.ApplicationSecret+`","Token":"`+m.creds.Token+`"}`))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var s struct{ Token string }
+	if err := json.NewDecoder(resp.Body).Decode(&s); err != nil || s.Token == "" {
+		t.Fatalf("authorize: %d %v", resp.StatusCode, err)
+	}
+	return s.Token
+}

@@ -302,9 +302,26 @@ func (s *spec) options(authenticate openapi3filter.AuthenticationFunc) *openapi3
 	}
 }
 
-// findRoute routes r, mapping router errors to 404 and 405.
+// findRoute routes r, mapping router errors to 404 and 405. It routes on the
+// escaped path, so that a path parameter holding an escaped "/" (%2F) stays one
+// segment, and hands on the parameters unescaped.
 func (s *spec) findRoute(r *http.Request) (*routers.Route, map[string]string, *operation, int, string) {
-	route, params, err := s.router.FindRoute(r)
+	rr := r
+	escaped := r.URL.RawPath != ""
+	if escaped {
+		u := *r.URL
+		u.Path, u.RawPath = r.URL.EscapedPath(), ""
+		rr = r.WithContext(r.Context()) // a shallow copy with its own URL
+		rr.URL = &u
+	}
+	route, params, err := s.router.FindRoute(rr)
+	if err == nil && escaped {
+		for name, v := range params {
+			if uv, uerr := url.PathUnescape(v); uerr == nil {
+				params[name] = uv
+			}
+		}
+	}
 	if err != nil {
 		var re *routers.RouteError
 		if errors.As(err, &re) && re.Reason == routers.ErrMethodNotAllowed.Error() {
