@@ -34,11 +34,13 @@ func (d *retryDoer) Do(req *http.Request) (*http.Response, error) {
 	if err != nil || resp.StatusCode != http.StatusUnauthorized || token == "" {
 		return resp, err
 	}
+	// The rejected session is dropped even when this request cannot be replayed,
+	// so that the next request authorizes instead of sending it again.
+	d.src.Invalidate(token)
 	hasBody := req.Body != nil && req.Body != http.NoBody
 	if hasBody && req.GetBody == nil {
 		return resp, nil
 	}
-	d.src.Invalidate(token)
 	ctx := req.Context()
 	retry := req.Clone(ctx)
 	if hasBody {

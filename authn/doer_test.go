@@ -131,6 +131,17 @@ func TestBodyWithoutGetBodyIsNotRetried(t *testing.T) {
 	if auth, api := f.counts(); auth != 1 || api != 1 {
 		t.Fatalf("%d authorizations, %d API calls; want 1, 1", auth, api)
 	}
+	// The rejected session is gone all the same: the next request gets a new one.
+	s, err := src.Session(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Token == f.issued[0] {
+		t.Error("the session rejected with 401 is still handed out")
+	}
+	if auth, _ := f.counts(); auth != 2 {
+		t.Errorf("%d authorizations after the 401; want 2", auth)
+	}
 }
 
 func TestUnauthenticatedRequestsAreNotRetried(t *testing.T) {

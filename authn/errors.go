@@ -58,7 +58,8 @@ func newAuthError(status int, body []byte, secrets ...string) *AuthError {
 			e.Message = *lw.Message
 		}
 	} else {
-		e.Message = textExcerpt(body)
+		// Scrub before cutting: a secret cut in two would no longer match.
+		e.Message = textExcerpt([]byte(scrub(string(body), secrets)))
 	}
 	e.Code = scrub(e.Code, secrets)
 	e.Message = scrub(e.Message, secrets)
