@@ -199,7 +199,7 @@ func newAPIError(hr *http.Response, status int, body []byte, cause error) *APIEr
 		ct = hr.Header.Get("Content-Type")
 		e.RetryAfter, _ = parseRetryAfter(hr.Header.Get("Retry-After"), time.Now())
 		if req := hr.Request; req != nil && req.URL != nil {
-			e.Operation = operationName(req.Method, req.URL.Path)
+			e.Operation = operationName(req.Method, req.URL.EscapedPath())
 			token = req.Header.Get("Authorization")
 		}
 	}

@@ -109,7 +109,7 @@ func (l *rateLimiter) limiter(op *opindex.Op) *rate.Limiter {
 }
 
 func (l *rateLimiter) Do(req *http.Request) (*http.Response, error) {
-	op := l.idx.Lookup(req.Method, req.URL.Path)
+	op := l.idx.Lookup(req.Method, req.URL.EscapedPath())
 	if op == nil {
 		return l.next.Do(req)
 	}

@@ -3,6 +3,8 @@ package linnworks
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -153,12 +155,12 @@ func newRetrier(next gen.HttpRequestDoer, edit func(context.Context, *http.Reque
 // Do sends req, then again while the policy allows.
 func (r *retrier) Do(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
-	op := r.idx.Lookup(req.Method, req.URL.Path)
+	op := r.idx.Lookup(req.Method, req.URL.EscapedPath())
 	var name string
 	if op != nil {
 		name = op.ID
 	} else {
-		name = req.Method + " " + req.URL.Path
+		name = req.Method + " " + req.URL.EscapedPath()
 	}
 	safe := req.Method == http.MethodGet || req.Method == http.MethodHead || req.Method == "" ||
 		(op != nil && r.idempotent[op.Index])
@@ -303,6 +305,14 @@ func transient(err error) bool {
 	var authErr *authn.AuthError
 	var waitErr *limitWaitError
 	if errors.As(err, &authErr) || errors.As(err, &waitErr) {
+		return false
+	}
+	// A certificate the client refuses is refused again on the next attempt.
+	var certErr *tls.CertificateVerificationError
+	var unknownAuth x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var invalidCert x509.CertificateInvalidError
+	if errors.As(err, &certErr) || errors.As(err, &unknownAuth) || errors.As(err, &hostErr) || errors.As(err, &invalidCert) {
 		return false
 	}
 	var ue *url.Error

@@ -348,3 +348,23 @@ func TestServices401AndCancellation(t *testing.T) {
 		}
 	})
 }
+
+// A path parameter holding a "/" is sent escaped and still names its operation:
+// in errors, and for the limiter and the retry policy.
+func TestServicesEscapedPathParameterNamesItsOperation(t *testing.T) {
+	m := mock.New()
+	lw := newMockLinnworks(t, m, linnworks.WithoutRetry())
+	const op = "warehousetransferv2.Shipments_GetFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdTransportDetails"
+	m.FailNext(op, 1, http.StatusBadRequest)
+	_, err := linnworks.Result(lw.WarehouseTransferV2.ShipmentsGetFbaInboundShippingPlansByShippingPlanIdShipmentsByShipmentIdTransportDetailsWithResponse(t.Context(), "plan/7", 3))
+	var apiErr *linnworks.APIError
+	if !errors.As(err, &apiErr) {
+		t.Fatalf("err = %v; want an *APIError", err)
+	}
+	if apiErr.Operation != op {
+		t.Errorf("Operation = %q, want %q", apiErr.Operation, op)
+	}
+	if n := m.Calls(op); n != 1 {
+		t.Errorf("the mock routed %d calls to %s, want 1", n, op)
+	}
+}
