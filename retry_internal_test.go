@@ -14,7 +14,9 @@ import (
 )
 
 func TestTransient(t *testing.T) {
-	urlErr := func(err error) error { return &url.Error{Op: "Get", URL: "https://eu-ext.linnworks.net/api/X/Y", Err: err} }
+	urlErr := func(err error) error {
+		return &url.Error{Op: "Get", URL: "https://eu-ext.linnworks.net/api/X/Y", Err: err}
+	}
 	cases := []struct {
 		name string
 		err  error
