@@ -13,7 +13,8 @@ const redacted = "[REDACTED]"
 
 // Credentials are what a Linnworks application needs to open sessions for one
 // installation. ApplicationSecret and Token are secrets: they are never printed or
-// logged by this package, whatever the fmt verb or slog handler.
+// logged by this package, whatever the slog handler or fmt verb (except %p, which
+// fmt handles without asking the type).
 type Credentials struct {
 	// ApplicationID identifies the application (a UUID).
 	ApplicationID string
@@ -114,7 +115,7 @@ func (c Credentials) GoString() string {
 }
 
 // Format implements fmt.Formatter so that every verb (%v %+v %#v %s %q %x …)
-// prints the redacted form, never the secrets.
+// prints the redacted form, never the secrets. (%p is formatted by fmt itself.)
 func (c Credentials) Format(f fmt.State, verb rune) {
 	formatRedacted(f, verb, c.String(), c.GoString())
 }

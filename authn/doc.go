@@ -33,6 +33,7 @@
 //   - The session token is only ever sent to a trusted server (by default https on
 //     linnworks.net or a subdomain of it); credentials only to a trusted auth server.
 //   - Secrets (application secret, installation token, session token) never appear
-//     in errors, log lines or fmt output of Credentials, Session or Source.
+//     in errors, log lines or fmt output of Credentials, Session or Source (any
+//     verb but %p, which fmt prints without consulting the type).
 //   - Nothing runs in the background: a Source needs no Close.
 package authn

@@ -45,7 +45,8 @@ func (s Session) GoString() string {
 	return fmt.Sprintf("authn.Session{Server:%q, Locality:%q, Token:%q}", s.Server, s.locality(), redacted)
 }
 
-// Format implements fmt.Formatter: every verb prints the redacted form.
+// Format implements fmt.Formatter: every verb prints the redacted form (but %p,
+// which fmt formats itself).
 func (s Session) Format(f fmt.State, verb rune) { formatRedacted(f, verb, s.String(), s.GoString()) }
 
 // MarshalJSON encodes the redacted form (server and locality), so that JSON

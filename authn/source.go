@@ -250,7 +250,8 @@ func (s *Source) String() string {
 // GoString is String; a Source has no literal Go form (the %#v verb).
 func (s *Source) GoString() string { return s.String() }
 
-// Format implements fmt.Formatter: every verb prints the redacted form.
+// Format implements fmt.Formatter: every verb prints the redacted form (but %p,
+// which fmt formats itself).
 func (s *Source) Format(f fmt.State, verb rune) { formatRedacted(f, verb, s.String(), s.GoString()) }
 
 // LogValue implements slog.LogValuer: application id, auth server and session server.

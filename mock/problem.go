@@ -24,12 +24,12 @@ const ProblemContentType = "application/problem+json"
 // sends it as application/problem+json, with Status set to the answer's status
 // when it is 0.
 type Problem struct {
-	Type     string              `json:"type,omitempty"`
-	Title    string              `json:"title,omitempty"`
-	Status   int                 `json:"status,omitempty"`
-	Detail   string              `json:"detail,omitempty"`
-	Instance string              `json:"instance,omitempty"`
-	Errors   map[string][]string `json:"errors,omitempty"` // validation problems by parameter or field
+	Type     string              `json:"type,omitempty"`     // a URI naming the kind of problem
+	Title    string              `json:"title,omitempty"`    // a short summary of the kind of problem
+	Status   int                 `json:"status,omitempty"`   // the HTTP status (0: the answer's status)
+	Detail   string              `json:"detail,omitempty"`   // what went wrong with this request
+	Instance string              `json:"instance,omitempty"` // a URI naming this occurrence
+	Errors   map[string][]string `json:"errors,omitempty"`   // validation problems by parameter or field
 }
 
 // typedBody is a stub's body with its own Content-Type (Respond).

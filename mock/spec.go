@@ -99,7 +99,7 @@ func (o *operation) answer() synthesised {
 // whatever host the mock is reached at.
 //
 // The router is kin-openapi's legacy router: it matches through a path tree, where
-// the gorillamux router scans every route (see BenchmarkRouters).
+// the gorillamux router scans every route (see BenchmarkRoute).
 func compile(doc *openapi3.T) (*spec, error) {
 	routed := *doc
 	routed.Servers = nil

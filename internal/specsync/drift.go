@@ -30,7 +30,7 @@ type Report struct {
 
 // ControllerDrift lists what upstream added, removed or changed in one controller.
 type ControllerDrift struct {
-	Name    string
+	Name    string   // the controller (or service)
 	Added   []Change // in upstream, not in our document
 	Removed []Change // in our document, not upstream
 	Changed []Change // in both, different
@@ -39,7 +39,9 @@ type ControllerDrift struct {
 // Change is one differing fact: Key names the operation or schema and the detail
 // ("operation POST /api/Auth/X: requestBody.Token"), the values say what each side has.
 type Change struct {
-	Key, Upstream, Ours string
+	Key      string // the operation or schema and the detail
+	Upstream string // what upstream has
+	Ours     string // what our document has
 }
 
 // Clean reports whether there is no difference at all.
