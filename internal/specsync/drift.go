@@ -26,6 +26,9 @@ type Report struct {
 	// Notes are remarks that are not differences (overlay actions that no longer
 	// change anything, skipped upstream files).
 	Notes []string
+	// Stale lists overlay actions whose target upstream no longer has (a removed
+	// operation or schema a hand correction still points at): drift, to review.
+	Stale []string
 }
 
 // ControllerDrift lists what upstream added, removed or changed in one controller.
@@ -44,8 +47,9 @@ type Change struct {
 	Ours     string // what our document has
 }
 
-// Clean reports whether there is no difference at all.
-func (r *Report) Clean() bool { return len(r.Controllers) == 0 }
+// Clean reports whether there is no difference at all: none in the facts and no
+// stale hand correction.
+func (r *Report) Clean() bool { return len(r.Controllers) == 0 && len(r.Stale) == 0 }
 
 // Write prints the report for people.
 func (r *Report) Write(w io.Writer) {
@@ -60,6 +64,9 @@ func (r *Report) Write(w io.Writer) {
 		for _, a := range c.Changed {
 			fmt.Fprintf(w, "  ~ %s: upstream %s, ours %s\n", a.Key, a.Upstream, a.Ours)
 		}
+	}
+	for _, st := range r.Stale {
+		fmt.Fprintf(w, "stale: %s matches nothing upstream any more\n", st)
 	}
 	for _, n := range r.Notes {
 		fmt.Fprintf(w, "note: %s\n", n)
@@ -146,8 +153,13 @@ func Compare(upstreamDir string, overlays map[string]*Overlay, ours map[string]a
 // overlaid applies an upstream document's overlay, when there is one, noting what
 // it says, and decodes the document into generic maps; name says which one failed.
 func (r *Report) overlaid(name string, up *yaml.Node, o *Overlay) (map[string]any, error) {
-	if err := o.applyTo(up, &r.Notes); err != nil {
-		return nil, err
+	if o != nil {
+		notes, stale, err := o.applyEach(up)
+		if err != nil {
+			return nil, err
+		}
+		r.Notes = append(r.Notes, notes...)
+		r.Stale = append(r.Stale, stale...)
 	}
 	var doc map[string]any
 	if err := up.Decode(&doc); err != nil {

@@ -190,7 +190,9 @@ func TestDriftCatchesHandEditsOutsideOverlays(t *testing.T) {
 	}
 }
 
-func TestDriftRejectsStaleOverlay(t *testing.T) {
+// A hand correction whose target upstream removed is drift, listed with the
+// rest of the report: the comparison does not stop at it.
+func TestDriftReportsStaleOverlay(t *testing.T) {
 	ours, _ := importFixtures(t)
 	up := editUpstream(t, "login.json", `"OpenSessionRequest": {`, `"SessionRequest": {`)
 	up2 := filepath.Join(up, "login.json")
@@ -198,8 +200,22 @@ func TestDriftRejectsStaleOverlay(t *testing.T) {
 	if err := os.WriteFile(up2, bytes.ReplaceAll(data, []byte("definitions/OpenSessionRequest"), []byte("definitions/SessionRequest")), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err := Drift(up, ours)
-	if err == nil || !strings.Contains(err.Error(), "OpenSessionRequest") || !strings.Contains(err.Error(), "login.yaml") {
-		t.Errorf("err = %v, want the stale overlay target named", err)
+	rep, err := Drift(up, ours)
+	if err != nil {
+		t.Fatalf("drift stopped at the stale overlay: %v", err)
+	}
+	if rep.Clean() {
+		t.Fatal("a stale overlay action left the report clean")
+	}
+	if len(rep.Stale) != 1 || !strings.Contains(rep.Stale[0], "OpenSessionRequest") || !strings.Contains(rep.Stale[0], "login.yaml") {
+		t.Errorf("Stale = %q, want the overlay file and its target named", rep.Stale)
+	}
+	if len(rep.Controllers) == 0 {
+		t.Error("the upstream rename itself is not reported")
+	}
+	var out strings.Builder
+	rep.Write(&out)
+	if !strings.Contains(out.String(), "stale: overlay login.yaml:") {
+		t.Errorf("report does not list the stale action:\n%s", out.String())
 	}
 }

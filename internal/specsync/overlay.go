@@ -132,6 +132,31 @@ func (o *Overlay) Apply(doc *yaml.Node) (notes []string, err error) {
 	return notes, nil
 }
 
+// applyEach applies the overlay's actions one by one, as drift does: an action
+// whose target no longer matches anything upstream does not stop the comparison;
+// it is returned in stale (as "overlay FILE: TARGET") for the report to list as
+// drift, and the other actions still apply.
+func (o *Overlay) applyEach(doc *yaml.Node) (notes, stale []string, err error) {
+	root := &yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{doc}}
+	file := filepath.Base(o.Path)
+	for _, a := range o.doc.Actions {
+		one := *o.doc
+		one.Actions = []overlay.Action{a}
+		warnings, err := one.ApplyToStrict(root)
+		if err != nil {
+			if strings.Contains(err.Error(), "did not match any targets") {
+				stale = append(stale, fmt.Sprintf("overlay %s: %s", file, a.Target))
+				continue
+			}
+			return nil, nil, fmt.Errorf("specsync: overlay %s: %w", file, err)
+		}
+		for _, w := range warnings {
+			notes = append(notes, fmt.Sprintf("overlay %s: %s", file, w))
+		}
+	}
+	return notes, stale, nil
+}
+
 // applyTo applies the overlay, when there is one (o may be nil), and appends its
 // notes to notes.
 func (o *Overlay) applyTo(doc *yaml.Node, notes *[]string) error {
