@@ -35,20 +35,7 @@ func TestRESTOperationsHonourAStatedRateLimit(t *testing.T) {
 	}
 	m := New(WithSpec(doc))
 	c := m.Client()
-	req, _ := http.NewRequest(http.MethodPost, AuthServer+"/api/Auth/AuthorizeByApplication", strings.NewReader(
-		`{"ApplicationId":"`+m.creds.ApplicationID+`","ApplicationSecret":"`+m.creds.ApplicationSecret+`","Token":"`+m.creds.Token+`"}`))
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	m.mu.Lock()
-	var token string
-	for tok := range m.sessions {
-		token = tok
-	}
-	m.mu.Unlock()
+	token := authorizeInternal(t, m, c)
 	var statuses []int
 	for range 3 {
 		req, _ := http.NewRequest(http.MethodGet, SessionRegionalHost+"/v2/picking/pickwaveidentifier", nil)

@@ -34,12 +34,7 @@ func CheckService(ctx context.Context, doc *openapi3.T) []Violation {
 	add := func(where, rule, format string, args ...any) {
 		vs = append(vs, Violation{Where: where, Rule: rule, What: fmt.Sprintf(format, args...)})
 	}
-	if err := doc.Validate(ctx); err != nil {
-		add("document", "valid-openapi", "%v", err)
-	}
-	if !strings.HasPrefix(doc.OpenAPI, "3.0.") {
-		add("document", "openapi-3.0", "openapi version is %q, want 3.0.x", doc.OpenAPI)
-	}
+	checkDocument(ctx, doc, add)
 	version := ""
 	for _, s := range doc.Servers {
 		if !regionalServer.MatchString(s.URL) {

@@ -46,12 +46,7 @@ func Check(ctx context.Context, doc *openapi3.T) []Violation {
 	add := func(where, rule, format string, args ...any) {
 		vs = append(vs, Violation{Where: where, Rule: rule, What: fmt.Sprintf(format, args...)})
 	}
-	if err := doc.Validate(ctx); err != nil {
-		add("document", "valid-openapi", "%v", err)
-	}
-	if !strings.HasPrefix(doc.OpenAPI, "3.0.") {
-		add("document", "openapi-3.0", "openapi version is %q, want 3.0.x", doc.OpenAPI)
-	}
+	checkDocument(ctx, doc, add)
 	if len(doc.Servers) != 1 || doc.Servers[0].URL != AuthServer {
 		add("document", "servers", "servers must be exactly [%s]", AuthServer)
 	}
@@ -84,6 +79,16 @@ func checkSharedParts(doc *openapi3.T, add func(string, string, string, ...any))
 }
 
 type addFunc = func(where, rule, format string, args ...any)
+
+// checkDocument checks what every document must be: valid OpenAPI 3.0.x.
+func checkDocument(ctx context.Context, doc *openapi3.T, add addFunc) {
+	if err := doc.Validate(ctx); err != nil {
+		add("document", "valid-openapi", "%v", err)
+	}
+	if !strings.HasPrefix(doc.OpenAPI, "3.0.") {
+		add("document", "openapi-3.0", "openapi version is %q, want 3.0.x", doc.OpenAPI)
+	}
+}
 
 func checkOperation(path, method string, op *openapi3.Operation, generated map[string]string, add addFunc) {
 	where := op.OperationID
